@@ -1,0 +1,460 @@
+use super::config::{BuildConfig, OnError};
+use super::publish::{self, release_dir};
+use super::{render_card, render_croissant};
+use crate::error::{Error, InputError, Result};
+use crate::label::RuleSet;
+use crate::manifest::{
+    BuildOptions, BuiltWith, DataFile, DatasetInfo, FilterCount, InputRecord, Manifest,
+    Quarantined, RulesInfo, SplitStats,
+};
+use crate::pipeline::{ProcessedArticle, Processor};
+use crate::read::{self, Article, FileDigest, InputFile};
+use crate::record::release_content_hash;
+use crate::segment::Segmenter;
+use crate::split::{SPLITS, keyed_point};
+use crate::write::{SCHEMA_VERSION, SplitWriter};
+use rayon::prelude::*;
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+
+/// How a build ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Publication {
+    /// The release was written and renamed into place.
+    Published,
+    /// The same release (identical files) was already there; nothing changed.
+    AlreadyPublished,
+}
+
+#[derive(Debug)]
+pub struct BuildReport {
+    pub manifest: Manifest,
+    pub path: PathBuf,
+    pub publication: Publication,
+}
+
+/// Articles per batch handed to the worker threads: large enough to keep both cores busy, small
+/// enough that memory stays flat.
+const BATCH_ARTICLES: usize = 256;
+const BATCH_BYTES: usize = 4 << 20;
+
+enum Event {
+    Batch(Vec<read::ReadItem>),
+    FileDone(usize, FileDigest, u64),
+    FileFailed(usize, InputError),
+}
+
+/// Builds a release: reads, processes and writes into a temporary directory beside the target,
+/// verifies it, and renames it into place. Either a complete, verified release is published or
+/// nothing is.
+pub fn build(config: &BuildConfig) -> Result<BuildReport> {
+    let rules = match &config.rules_dir {
+        Some(dir) => RuleSet::load(dir)?,
+        None => RuleSet::bundled()?,
+    };
+    let (files, ignored) = read::discover(&config.roots)?;
+    let target = release_dir(&config.out_dir, &config.spec.name, &config.spec.version);
+    let staging = publish::staging_dir(&target)?;
+    let manifest = match write_release(config, &rules, &files, ignored, &staging) {
+        Ok(manifest) => manifest,
+        Err(e) => {
+            let _ = publish::discard(&staging);
+            return Err(e);
+        }
+    };
+    let publication = publish::publish(&staging, &target)?;
+    Ok(BuildReport {
+        manifest,
+        path: target,
+        publication,
+    })
+}
+
+struct Totals {
+    inputs: Vec<InputRecord>,
+    quarantined: Vec<Quarantined>,
+    splits: Vec<SplitStats>,
+    removed_empty: u64,
+    removed_duplicate: (u64, u64),
+}
+
+fn write_release(
+    config: &BuildConfig,
+    rules: &RuleSet,
+    files: &[InputFile],
+    ignored: Vec<String>,
+    staging: &Path,
+) -> Result<Manifest> {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(config.threads)
+        .build()
+        .map_err(|e| Error::Config(format!("cannot start {} threads: {e}", config.threads)))?;
+    let segmenter = Segmenter::new(config.spec.unit);
+    let processor = Processor {
+        segmenter: &segmenter,
+        rules,
+        split: &config.spec.split,
+        without_text: config.without_text,
+    };
+    let data_dir = staging.join("data");
+    std::fs::create_dir_all(&data_dir).map_err(|e| Error::io(&data_dir, e))?;
+
+    let progress = progress_bar(config, files);
+    let mut writers: [Option<SplitWriter>; 3] = [None, None, None];
+    let mut totals = Totals {
+        inputs: Vec::new(),
+        quarantined: Vec::new(),
+        splits: SPLITS
+            .iter()
+            .map(|s| SplitStats {
+                split: s.to_string(),
+                ..Default::default()
+            })
+            .collect(),
+        removed_empty: 0,
+        removed_duplicate: (0, 0),
+    };
+    let mut seen: HashSet<[u8; 32]> = HashSet::new();
+
+    std::thread::scope(|scope| -> Result<()> {
+        let (sender, receiver) = sync_channel::<Event>(4);
+        let reader = scope.spawn(|| read_all(config, files, sender));
+        let result = consume(
+            config,
+            &pool,
+            &processor,
+            &receiver,
+            files,
+            &data_dir,
+            &mut writers,
+            &mut totals,
+            &mut seen,
+            &progress,
+        );
+        // Stop the reader if we stopped early: dropping the receiver ends its sends.
+        drop(receiver);
+        let _ = reader.join();
+        result
+    })?;
+    progress.finish_and_clear();
+
+    // Content hashes are known once every record is pushed; the footer of every file carries the
+    // release's, so they are computed before any file is closed.
+    let mut open: Vec<(usize, SplitWriter)> = writers
+        .into_iter()
+        .enumerate()
+        .filter_map(|(i, w)| w.map(|w| (i, w)))
+        .collect();
+    let paths: Vec<String> = open.iter().map(|(i, _)| data_file_name(*i)).collect();
+    let contents: Vec<String> = open.iter().map(|(_, w)| w.content_sha256()).collect();
+    let content_sha256 = release_content_hash(
+        open.iter()
+            .zip(&paths)
+            .zip(&contents)
+            .map(|(((_, w), p), c)| (p.as_str(), w.rows(), c.as_str())),
+    );
+    let footer = |file_content: &str| {
+        vec![
+            (
+                "claimset.schema_version".to_string(),
+                SCHEMA_VERSION.to_string(),
+            ),
+            ("claimset.dataset".to_string(), config.spec.name.clone()),
+            ("claimset.version".to_string(), config.spec.version.clone()),
+            ("claimset.rules_sha256".to_string(), rules.sha256()),
+            (
+                "claimset.content_sha256".to_string(),
+                content_sha256.clone(),
+            ),
+            (
+                "claimset.file_content_sha256".to_string(),
+                file_content.to_string(),
+            ),
+            ("claimset.license".to_string(), config.spec.license.clone()),
+        ]
+    };
+    let mut data_files = Vec::new();
+    for (((split, writer), path), content) in open.drain(..).zip(&paths).zip(&contents) {
+        let summary = writer.finish(&footer(content))?;
+        let entry = publish::file_entry(staging, path)?;
+        data_files.push(DataFile {
+            path: path.clone(),
+            split: SPLITS[split].to_string(),
+            rows: summary.rows,
+            sha256: entry.sha256,
+            bytes: entry.bytes,
+            content_sha256: summary.content_sha256,
+        });
+    }
+
+    let mut filters = Vec::new();
+    if config.spec.filters.drop_empty_articles {
+        filters.push(FilterCount {
+            filter: "drop_empty_articles".into(),
+            removed_articles: totals.removed_empty,
+            removed_sentences: 0,
+        });
+    }
+    if config.spec.filters.drop_duplicate_articles {
+        filters.push(FilterCount {
+            filter: "drop_duplicate_articles".into(),
+            removed_articles: totals.removed_duplicate.0,
+            removed_sentences: totals.removed_duplicate.1,
+        });
+    }
+
+    let mut manifest = Manifest {
+        manifest_version: crate::manifest::MANIFEST_VERSION,
+        schema_version: SCHEMA_VERSION.to_string(),
+        dataset: DatasetInfo {
+            name: config.spec.name.clone(),
+            version: config.spec.version.clone(),
+            parent: config.spec.parent.clone(),
+            description: config.spec.description.clone(),
+            license: config.spec.license.clone(),
+            citation: config.spec.citation.clone(),
+        },
+        spec: config.spec.clone(),
+        spec_path: config.spec_path.clone(),
+        rules: RulesInfo {
+            sha256: rules.sha256(),
+            source: config
+                .spec
+                .rules
+                .clone()
+                .unwrap_or_else(|| "bundled".to_string()),
+        },
+        options: BuildOptions {
+            unit: config.spec.unit,
+            without_text: config.without_text,
+            on_error: config.on_error.as_str().to_string(),
+            max_article_bytes: config.limits.max_article_bytes as u64,
+            shard: config.shard.map(|s| s.to_string()),
+        },
+        inputs: totals.inputs,
+        ignored_files: ignored,
+        quarantined: totals.quarantined,
+        filters,
+        parquet: config.writer.clone(),
+        splits: totals.splits,
+        data_files,
+        files: Vec::new(),
+        content_sha256,
+        built_with: BuiltWith::current(),
+    };
+
+    // Derived documents, then the manifest that covers them.
+    let card = render_card(&manifest);
+    write_file(staging, "README.md", card.as_bytes())?;
+    let croissant = render_croissant(&manifest);
+    write_file(staging, "croissant.json", croissant.as_bytes())?;
+    for name in ["README.md", "croissant.json"] {
+        manifest.files.push(publish::file_entry(staging, name)?);
+    }
+    manifest.files.sort_by(|a, b| a.path.cmp(&b.path));
+    write_file(
+        staging,
+        crate::manifest::MANIFEST_FILE,
+        &manifest.to_bytes(),
+    )?;
+    crate::verify::verify(staging)
+        .map_err(|e| Error::Release(format!("the new release does not verify: {e}")))?;
+    Ok(manifest)
+}
+
+fn write_file(dir: &Path, name: &str, bytes: &[u8]) -> Result<()> {
+    let path = dir.join(name);
+    std::fs::write(&path, bytes).map_err(|e| Error::io(&path, e))
+}
+
+pub(crate) fn data_file_name(split: usize) -> String {
+    format!("data/{}-00000-of-00001.parquet", SPLITS[split])
+}
+
+/// The reader thread: files in canonical order, articles batched.
+fn read_all(config: &BuildConfig, files: &[InputFile], sender: SyncSender<Event>) {
+    for (index, file) in files.iter().enumerate() {
+        let mut batch = Vec::new();
+        let mut batch_bytes = 0usize;
+        let mut articles = 0u64;
+        let mut stopped = false;
+        let mut sink = |item: read::ReadItem| {
+            if stopped {
+                return;
+            }
+            if let Ok(article) = &item {
+                batch_bytes += article.text.len();
+                articles += 1;
+            }
+            batch.push(item);
+            if batch.len() >= BATCH_ARTICLES || batch_bytes >= BATCH_BYTES {
+                batch_bytes = 0;
+                if sender
+                    .send(Event::Batch(std::mem::take(&mut batch)))
+                    .is_err()
+                {
+                    stopped = true;
+                }
+            }
+        };
+        let result = read::read_file(file, &config.spec.fields, config.limits, &mut sink);
+        if stopped {
+            return;
+        }
+        if !batch.is_empty() && sender.send(Event::Batch(batch)).is_err() {
+            return;
+        }
+        let event = match result {
+            Ok(digest) => Event::FileDone(index, digest, articles),
+            Err(e) => Event::FileFailed(index, e),
+        };
+        if sender.send(event).is_err() {
+            return;
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn consume(
+    config: &BuildConfig,
+    pool: &rayon::ThreadPool,
+    processor: &Processor,
+    receiver: &Receiver<Event>,
+    files: &[InputFile],
+    data_dir: &Path,
+    writers: &mut [Option<SplitWriter>; 3],
+    totals: &mut Totals,
+    seen: &mut HashSet<[u8; 32]>,
+    progress: &indicatif::ProgressBar,
+) -> Result<()> {
+    let filters = &config.spec.filters;
+    for event in receiver.iter() {
+        match event {
+            Event::Batch(items) => {
+                let mut articles: Vec<Article> = Vec::with_capacity(items.len());
+                for item in items {
+                    match item {
+                        Ok(article) => articles.push(article),
+                        Err(e) => quarantine(config, totals, e)?,
+                    }
+                }
+                if let Some(shard) = config.shard {
+                    articles.retain(|a| {
+                        keyed_point(b"shard", b"", &a.fingerprint()) % shard.count as u64
+                            == shard.index as u64
+                    });
+                }
+                let processed: Vec<ProcessedArticle> =
+                    pool.install(|| articles.par_iter().map(|a| processor.process(a)).collect());
+                for (article, done) in articles.iter().zip(processed) {
+                    if filters.drop_empty_articles && article.is_empty() {
+                        totals.removed_empty += 1;
+                        continue;
+                    }
+                    let first = seen.insert(done.fingerprint) || article.is_empty();
+                    if filters.drop_duplicate_articles && !first {
+                        totals.removed_duplicate.0 += 1;
+                        totals.removed_duplicate.1 += done.records.len() as u64;
+                        continue;
+                    }
+                    let stats = &mut totals.splits[done.split];
+                    stats.articles += 1;
+                    for (record, hash) in done.records {
+                        stats.rows += 1;
+                        *stats.stance.entry(record.stance.clone()).or_default() += 1;
+                        for s in &record.stances {
+                            *stats.stances.entry(s.clone()).or_default() += 1;
+                        }
+                        if !record
+                            .evidence
+                            .iter()
+                            .any(|e| !e.label.starts_with("actor:"))
+                        {
+                            stats.abstain += 1;
+                        }
+                        let writer = match &mut writers[done.split] {
+                            Some(w) => w,
+                            slot => {
+                                let path = data_dir
+                                    .join(data_file_name(done.split).trim_start_matches("data/"));
+                                slot.insert(SplitWriter::create(&path, &config.writer)?)
+                            }
+                        };
+                        writer.push(record, &hash)?;
+                    }
+                }
+            }
+            Event::FileDone(index, digest, articles) => {
+                let file = &files[index];
+                totals.inputs.push(InputRecord {
+                    root: file.root,
+                    path: file.name.clone(),
+                    sha256: digest.sha256,
+                    bytes: digest.bytes,
+                    articles,
+                });
+                progress.inc(file_len(&file.path));
+            }
+            Event::FileFailed(index, e) => {
+                let file = &files[index];
+                quarantine(config, totals, e)?;
+                progress.inc(file_len(&file.path));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn quarantine(config: &BuildConfig, totals: &mut Totals, e: InputError) -> Result<()> {
+    match config.on_error {
+        OnError::Fail => Err(Error::Input(e)),
+        OnError::Quarantine => {
+            totals.quarantined.push(Quarantined {
+                input: display_input(config, &e.path),
+                position: e.position.to_string(),
+                reason: e.reason,
+            });
+            Ok(())
+        }
+    }
+}
+
+/// An input path as the manifest may show it: relative to its root, never machine-specific.
+fn display_input(config: &BuildConfig, path: &Path) -> String {
+    for root in &config.roots {
+        if let Ok(rel) = path.strip_prefix(root) {
+            if rel.as_os_str().is_empty() {
+                return root
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+            }
+            return rel.to_string_lossy().replace('\\', "/");
+        }
+    }
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+fn file_len(path: &Path) -> u64 {
+    std::fs::metadata(path).map(|m| m.len()).unwrap_or(0)
+}
+
+fn progress_bar(config: &BuildConfig, files: &[InputFile]) -> indicatif::ProgressBar {
+    use std::io::IsTerminal;
+    if !config.progress || !std::io::stderr().is_terminal() {
+        return indicatif::ProgressBar::hidden();
+    }
+    let total: u64 = files.iter().map(|f| file_len(&f.path)).sum();
+    let bar = indicatif::ProgressBar::new(total);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(
+            "{spinner} building [{bar:30}] {bytes}/{total_bytes} ({eta})",
+        )
+        .expect("a valid template")
+        .progress_chars("=> "),
+    );
+    bar
+}

@@ -1,0 +1,190 @@
+//! Dataset specs (`datasets/<name>/dataset.toml`) and the checks on names and versions.
+
+use crate::error::{Error, Result};
+use crate::read::FieldMap;
+use crate::segment::Unit;
+use crate::split::SplitConfig;
+use std::path::{Path, PathBuf};
+
+/// A dataset spec as written in `dataset.toml`. Also recorded, as parsed, in every manifest.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Spec {
+    pub name: String,
+    pub version: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent: Option<String>,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default = "unknown")]
+    pub license: String,
+    #[serde(default)]
+    pub citation: String,
+    /// Input files or directories, relative to the spec's directory.
+    pub inputs: Vec<String>,
+    /// Rule-set directory relative to the spec (holding `rules/` and `lexicon/`); the bundled rules when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rules: Option<String>,
+    #[serde(default = "sentence_unit")]
+    pub unit: Unit,
+    #[serde(default)]
+    pub split: SplitConfig,
+    #[serde(default)]
+    pub fields: FieldMap,
+    #[serde(default)]
+    pub filters: Filters,
+    #[serde(default)]
+    pub audit: AuditThresholds,
+}
+
+fn unknown() -> String {
+    "unknown".into()
+}
+
+fn sentence_unit() -> Unit {
+    Unit::Sentence
+}
+
+/// Build-time filters acting on what the audit finds; each records its count in the manifest.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Filters {
+    /// Drop articles whose body is empty or whitespace only.
+    pub drop_empty_articles: bool,
+    /// Drop articles with the fingerprint of an earlier article (the first in canonical order stays).
+    pub drop_duplicate_articles: bool,
+    /// Drop sentences whose whitespace-collapsed text recurs in at least this many articles.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub boilerplate_min_articles: Option<u32>,
+}
+
+/// Gates on the audit: exceeding a `max_*` or missing a `min_*` gives a warning (exit 1), or a
+/// failure (exit 2) when `fail` is true.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct AuditThresholds {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_duplicate_article_rate: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_empty_article_rate: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_sentence_leakage_rate: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_label_conflict_rate: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub min_examples_per_label: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fail: Option<bool>,
+}
+
+impl Spec {
+    /// Reads a spec from `dataset.toml` or from the directory holding it.
+    pub fn load(path: &Path) -> Result<(Spec, PathBuf)> {
+        let file = if path.is_dir() {
+            path.join("dataset.toml")
+        } else {
+            path.to_path_buf()
+        };
+        let text = std::fs::read_to_string(&file).map_err(|e| Error::io(&file, e))?;
+        let spec = parse(&text).map_err(|message| Error::Spec {
+            path: file.clone(),
+            message,
+        })?;
+        Ok((spec, file))
+    }
+}
+
+/// Parses spec text; errors carry the line and column.
+pub fn parse(text: &str) -> std::result::Result<Spec, String> {
+    let spec: Spec = toml::from_str(text).map_err(|e| toml_error(text, &e))?;
+    check_name(&spec.name)?;
+    check_version(&spec.version)?;
+    if let Some(parent) = &spec.parent {
+        check_version(parent)?;
+    }
+    if spec.inputs.is_empty() {
+        return Err("`inputs` is empty: name at least one input file or directory".into());
+    }
+    spec.split.check()?;
+    Ok(spec)
+}
+
+/// A toml error as "line L, column C: message".
+pub fn toml_error(text: &str, e: &toml::de::Error) -> String {
+    match e.span() {
+        Some(span) => {
+            let (line, column) = line_column(text, span.start);
+            format!("line {line}, column {column}: {}", e.message())
+        }
+        None => e.message().to_string(),
+    }
+}
+
+/// 1-based line and column (in characters) of a byte offset.
+pub fn line_column(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+    (line, column)
+}
+
+/// Dataset names become directory names: lowercase ASCII letters, digits, `-`, `_` and `.`, starting
+/// with a letter or digit; never a path separator or `..`.
+pub fn check_name(name: &str) -> std::result::Result<(), String> {
+    let ok = !name.is_empty()
+        && name.len() <= 100
+        && name
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '-' | '_' | '.'))
+        && !name.contains("..");
+    if ok {
+        Ok(())
+    } else {
+        Err(format!(
+            "invalid dataset name `{name}`: use lowercase letters, digits, `-`, `_` and `.`, starting with a letter or digit"
+        ))
+    }
+}
+
+/// Versions are semantic versions (`X.Y.Z`, optional pre-release), nothing else.
+pub fn check_version(version: &str) -> std::result::Result<semver::Version, String> {
+    let parsed = semver::Version::parse(version)
+        .map_err(|e| format!("invalid version `{version}`: {e} (expected semver such as 1.0.0)"))?;
+    if !parsed.build.is_empty() {
+        return Err(format!(
+            "invalid version `{version}`: build metadata (`+…`) is not allowed"
+        ));
+    }
+    Ok(parsed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_and_versions_are_checked() {
+        assert!(check_name("sample").is_ok());
+        assert!(check_name("news-2015_v1.a").is_ok());
+        for bad in ["", "../x", "a/b", "/abs", "A", "a..b", ".hidden", "a\\b"] {
+            assert!(check_name(bad).is_err(), "{bad}");
+        }
+        assert!(check_version("1.2.3").is_ok());
+        for bad in ["1.2", "v1.2.3", "../1.0.0", "1.0.0/x", "1.0.0+build"] {
+            assert!(check_version(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn spec_errors_name_line_and_column() {
+        let err = parse("name = \"x\"\nversion = 1\ninputs = []\n").unwrap_err();
+        assert!(err.starts_with("line 2, column 11"), "{err}");
+        let err =
+            parse("name = \"x\"\nversion = \"1.0.0\"\ninputs = [\"a\"]\nbogus = 1\n").unwrap_err();
+        assert!(err.starts_with("line 4"), "{err}");
+    }
+}

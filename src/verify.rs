@@ -1,0 +1,175 @@
+//! `claimset verify`: recomputes every hash a manifest records and checks every file of the release.
+//!
+//! Guarantee: any change to any file of a release (a flipped byte, a truncation, an extra, missing or
+//! renamed file) makes `verify` fail, naming the first thing that does not hold.
+
+use crate::error::{Error, Result};
+use crate::manifest::{MANIFEST_FILE, Manifest};
+use crate::record::{ContentHasher, record_id, release_content_hash, text_sha256};
+use crate::release::publish_file_entry as file_entry;
+use crate::write::{SCHEMA_VERSION, read_data_file};
+use std::collections::BTreeSet;
+use std::path::Path;
+
+/// What a successful verification checked.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct VerifyReport {
+    pub files: usize,
+    pub rows: u64,
+    pub content_sha256: String,
+}
+
+pub fn verify(release: &Path) -> Result<VerifyReport> {
+    let fail = |msg: String| Err(Error::Verify(msg));
+    let manifest = Manifest::read(release)?;
+
+    // Exactly the files the manifest names, no more, no fewer.
+    let mut expected: BTreeSet<String> = BTreeSet::new();
+    expected.insert(MANIFEST_FILE.to_string());
+    expected.extend(manifest.data_files.iter().map(|f| f.path.clone()));
+    expected.extend(manifest.files.iter().map(|f| f.path.clone()));
+    let mut present: BTreeSet<String> = BTreeSet::new();
+    for entry in walkdir::WalkDir::new(release).sort_by_file_name() {
+        let entry = entry.map_err(|e| Error::io(release, e.into()))?;
+        if entry.file_type().is_dir() {
+            continue;
+        }
+        let rel = entry.path().strip_prefix(release).unwrap_or(entry.path());
+        present.insert(rel.to_string_lossy().replace('\\', "/"));
+    }
+    if let Some(extra) = present.difference(&expected).next() {
+        return fail(format!("{extra}: file not listed in the manifest"));
+    }
+    if let Some(missing) = expected.difference(&present).next() {
+        return fail(format!("{missing}: listed in the manifest but missing"));
+    }
+
+    for f in &manifest.files {
+        let entry = file_entry(release, &f.path)?;
+        if entry.bytes != f.bytes || entry.sha256 != f.sha256 {
+            return fail(format!(
+                "{}: sha256 {} ({} bytes), manifest says {} ({} bytes)",
+                f.path, entry.sha256, entry.bytes, f.sha256, f.bytes
+            ));
+        }
+    }
+
+    let mut rows = 0u64;
+    for f in &manifest.data_files {
+        let entry = file_entry(release, &f.path)?;
+        if entry.bytes != f.bytes || entry.sha256 != f.sha256 {
+            return fail(format!(
+                "{}: sha256 {} ({} bytes), manifest says {} ({} bytes)",
+                f.path, entry.sha256, entry.bytes, f.sha256, f.bytes
+            ));
+        }
+        let mut content = ContentHasher::default();
+        let mut row = 0u64;
+        let footer = read_data_file(&release.join(&f.path), &mut |records| {
+            for record in records {
+                check_record(&record, &f.split, manifest.options.without_text)
+                    .map_err(|e| Error::Verify(format!("{}: row {row}: {e}", f.path)))?;
+                content.push(&record.hash());
+                row += 1;
+            }
+            Ok(())
+        })
+        .map_err(|e| match e {
+            Error::Verify(_) => e,
+            other => Error::Verify(format!("{}: unreadable Parquet: {other}", f.path)),
+        })?;
+        if content.rows() != f.rows {
+            return fail(format!(
+                "{}: {} rows, manifest says {}",
+                f.path,
+                content.rows(),
+                f.rows
+            ));
+        }
+        let file_content = content.finish();
+        if file_content != f.content_sha256 {
+            return fail(format!(
+                "{}: content hash {file_content}, manifest says {}",
+                f.path, f.content_sha256
+            ));
+        }
+        let want = [
+            ("claimset.schema_version", SCHEMA_VERSION),
+            ("claimset.dataset", manifest.dataset.name.as_str()),
+            ("claimset.version", manifest.dataset.version.as_str()),
+            ("claimset.rules_sha256", manifest.rules.sha256.as_str()),
+            ("claimset.content_sha256", manifest.content_sha256.as_str()),
+            ("claimset.file_content_sha256", f.content_sha256.as_str()),
+        ];
+        for (key, value) in want {
+            match footer.get(key) {
+                Some(v) if v == value => {}
+                Some(v) => {
+                    return fail(format!("{}: footer {key} is {v}, expected {value}", f.path));
+                }
+                None => return fail(format!("{}: footer key {key} missing", f.path)),
+            }
+        }
+        rows += f.rows;
+    }
+
+    let content_sha256 = release_content_hash(
+        manifest
+            .data_files
+            .iter()
+            .map(|f| (f.path.as_str(), f.rows, f.content_sha256.as_str())),
+    );
+    if content_sha256 != manifest.content_sha256 {
+        return fail(format!(
+            "release content hash {content_sha256}, manifest says {}",
+            manifest.content_sha256
+        ));
+    }
+    let split_rows: u64 = manifest.splits.iter().map(|s| s.rows).sum();
+    if split_rows != rows {
+        return fail(format!(
+            "data files hold {rows} rows, split counts say {split_rows}"
+        ));
+    }
+    Ok(VerifyReport {
+        files: present.len(),
+        rows,
+        content_sha256,
+    })
+}
+
+fn check_record(
+    record: &crate::record::Record,
+    split: &str,
+    without_text: bool,
+) -> std::result::Result<(), String> {
+    if record.split != split {
+        return Err(format!("split `{}` in the {split} file", record.split));
+    }
+    match &record.text {
+        Some(text) => {
+            let sha = text_sha256(text);
+            if sha != record.text_sha256 {
+                return Err(format!(
+                    "text_sha256 {} but the text hashes to {sha}",
+                    record.text_sha256
+                ));
+            }
+            let id = record_id(&record.article_id, record.sentence_index, text);
+            if id != record.record_id {
+                return Err(format!(
+                    "record_id {} but recomputes to {id}",
+                    record.record_id
+                ));
+            }
+            if record.char_end.checked_sub(record.char_start) != Some(text.chars().count() as u32)
+                || record.byte_end.checked_sub(record.byte_start) != Some(text.len() as u32)
+            {
+                return Err("offsets do not span the text".into());
+            }
+        }
+        None if without_text => {}
+        None => return Err("text is null in a release built with text".into()),
+    }
+    Ok(())
+}

@@ -1,0 +1,168 @@
+use super::batch::to_batch;
+use super::schema::record_schema;
+use crate::error::{Error, Result};
+use crate::record::{ContentHasher, Record};
+use parquet::arrow::ArrowWriter;
+use parquet::basic::{Compression, ZstdLevel};
+use parquet::file::metadata::KeyValue;
+use parquet::file::properties::{EnabledStatistics, WriterProperties};
+use parquet::schema::types::ColumnPath;
+use std::fs::File;
+use std::path::{Path, PathBuf};
+
+/// Every Parquet setting that shapes the output bytes; recorded in the manifest.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WriterSettings {
+    pub compression: String,
+    pub zstd_level: i32,
+    pub row_group_rows: usize,
+    pub data_page_bytes: usize,
+    /// Columns written without a dictionary (near-unique values gain nothing from one).
+    pub plain_columns: Vec<String>,
+    pub created_by: String,
+}
+
+impl Default for WriterSettings {
+    fn default() -> Self {
+        WriterSettings {
+            compression: "zstd".into(),
+            zstd_level: 3,
+            row_group_rows: 32_768,
+            data_page_bytes: 1 << 20,
+            plain_columns: ["record_id", "text", "text_sha256"]
+                .map(String::from)
+                .to_vec(),
+            // A fixed string: arrow-rs would otherwise embed its own version in every file.
+            created_by: "claimset".into(),
+        }
+    }
+}
+
+impl WriterSettings {
+    fn properties(&self) -> Result<WriterProperties> {
+        if self.compression != "zstd" {
+            return Err(Error::Config(format!(
+                "unsupported Parquet compression `{}` (only zstd)",
+                self.compression
+            )));
+        }
+        let level = ZstdLevel::try_new(self.zstd_level)?;
+        let mut builder = WriterProperties::builder()
+            .set_compression(Compression::ZSTD(level))
+            .set_max_row_group_row_count(Some(self.row_group_rows.max(1)))
+            .set_data_page_size_limit(self.data_page_bytes.max(1024))
+            .set_dictionary_enabled(true)
+            .set_statistics_enabled(EnabledStatistics::Chunk)
+            .set_created_by(self.created_by.clone());
+        for column in &self.plain_columns {
+            builder =
+                builder.set_column_dictionary_enabled(ColumnPath::from(column.as_str()), false);
+        }
+        Ok(builder.build())
+    }
+}
+
+/// What the manifest records of one data file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DataFileSummary {
+    pub rows: u64,
+    pub content_sha256: String,
+}
+
+/// Writes the records of one split to one Parquet file, a row group every `row_group_rows` rows.
+pub struct SplitWriter {
+    path: PathBuf,
+    writer: ArrowWriter<File>,
+    buffer: Vec<Record>,
+    row_group_rows: usize,
+    content: ContentHasher,
+}
+
+impl SplitWriter {
+    pub fn create(path: &Path, settings: &WriterSettings) -> Result<Self> {
+        let file = File::create(path).map_err(|e| Error::io(path, e))?;
+        let writer = ArrowWriter::try_new(file, record_schema(), Some(settings.properties()?))?;
+        Ok(SplitWriter {
+            path: path.to_path_buf(),
+            writer,
+            buffer: Vec::with_capacity(settings.row_group_rows.min(1 << 16)),
+            row_group_rows: settings.row_group_rows.max(1),
+            content: ContentHasher::default(),
+        })
+    }
+
+    /// Appends one record (with its precomputed record hash); writes a row group when one is full.
+    pub fn push(&mut self, record: Record, hash: &[u8; 32]) -> Result<()> {
+        self.content.push(hash);
+        self.buffer.push(record);
+        if self.buffer.len() >= self.row_group_rows {
+            self.write_row_group()?;
+        }
+        Ok(())
+    }
+
+    fn write_row_group(&mut self) -> Result<()> {
+        if self.buffer.is_empty() {
+            return Ok(());
+        }
+        let batch = to_batch(&self.buffer)?;
+        self.writer.write(&batch)?;
+        self.writer.flush()?;
+        self.buffer.clear();
+        Ok(())
+    }
+
+    pub fn rows(&self) -> u64 {
+        self.content.rows()
+    }
+
+    /// The content hash of everything pushed so far.
+    pub fn content_sha256(&self) -> String {
+        self.content.clone().finish()
+    }
+
+    /// Writes what is buffered, the footer keys, and closes the file (synced to disk).
+    pub fn finish(mut self, footer: &[(String, String)]) -> Result<DataFileSummary> {
+        self.write_row_group()?;
+        for (key, value) in footer {
+            self.writer
+                .append_key_value_metadata(KeyValue::new(key.clone(), value.clone()));
+        }
+        let summary = DataFileSummary {
+            rows: self.content.rows(),
+            content_sha256: self.content.clone().finish(),
+        };
+        let file = self.writer.into_inner()?;
+        file.sync_all().map_err(|e| Error::io(&self.path, e))?;
+        Ok(summary)
+    }
+}
+
+/// Reads a whole data file, calling `each` per row group's records (keeps memory to one row group).
+pub fn read_data_file(
+    path: &Path,
+    each: &mut dyn FnMut(Vec<Record>) -> Result<()>,
+) -> Result<std::collections::BTreeMap<String, String>> {
+    use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+    let file = File::open(path).map_err(|e| Error::io(path, e))?;
+    let builder = ParquetRecordBatchReaderBuilder::try_new(file)?;
+    let footer = builder
+        .metadata()
+        .file_metadata()
+        .key_value_metadata()
+        .map(|kvs| {
+            kvs.iter()
+                .map(|kv| (kv.key.clone(), kv.value.clone().unwrap_or_default()))
+                .collect()
+        })
+        .unwrap_or_default();
+    let reader = builder.with_batch_size(8192).build()?;
+    for batch in reader {
+        let batch = batch?;
+        let records = super::batch::from_batch(&batch)
+            .map_err(|e| Error::Verify(format!("{}: {e}", path.display())))?;
+        each(records)?;
+    }
+    Ok(footer)
+}
