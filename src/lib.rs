@@ -6,6 +6,7 @@
 
 pub mod cli;
 pub mod error;
+pub mod eval;
 pub mod label;
 pub mod manifest;
 pub mod normalize;

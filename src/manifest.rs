@@ -38,6 +38,9 @@ pub struct Manifest {
     /// Logical hash over the records in release order (schemas/hashes.md).
     pub content_sha256: String,
     pub built_with: BuiltWith,
+    /// sha256 of this manifest's canonical bytes with this field empty (schemas/hashes.md): any
+    /// change to the manifest itself is detected.
+    pub manifest_sha256: String,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -153,17 +156,41 @@ impl BuiltWith {
 }
 
 impl Manifest {
-    pub fn to_bytes(&self) -> Vec<u8> {
+    fn serialize(&self) -> Vec<u8> {
         let mut bytes = serde_json::to_vec_pretty(self).expect("a manifest always serializes");
         bytes.push(b'\n');
         bytes
     }
 
+    /// The self hash: sha256 of the canonical bytes with `manifest_sha256` empty.
+    pub fn self_hash(&self) -> String {
+        use sha2::{Digest, Sha256};
+        let mut blank = self.clone();
+        blank.manifest_sha256 = String::new();
+        hex::encode(Sha256::digest(blank.serialize()))
+    }
+
+    /// The canonical bytes (pretty JSON, fields in declaration order, final newline), with the
+    /// self hash filled in.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut sealed = self.clone();
+        sealed.manifest_sha256 = self.self_hash();
+        sealed.serialize()
+    }
+
     pub fn read(release: &Path) -> Result<Manifest> {
         let path = release.join(MANIFEST_FILE);
         let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
-        serde_json::from_slice(&bytes)
-            .map_err(|e| Error::Verify(format!("{}: not a claimset manifest: {e}", path.display())))
+        let manifest: Manifest = serde_json::from_slice(&bytes).map_err(|e| {
+            Error::Verify(format!("{}: not a claimset manifest: {e}", path.display()))
+        })?;
+        if manifest.to_bytes() != bytes || manifest.self_hash() != manifest.manifest_sha256 {
+            return Err(Error::Verify(format!(
+                "{}: the manifest was changed (its bytes do not match its own sha256 or canonical form)",
+                path.display()
+            )));
+        }
+        Ok(manifest)
     }
 
     /// Row and label counts summed over splits.

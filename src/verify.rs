@@ -4,10 +4,10 @@
 //! renamed file) makes `verify` fail, naming the first thing that does not hold.
 
 use crate::error::{Error, Result};
-use crate::manifest::{MANIFEST_FILE, Manifest};
+use crate::manifest::{MANIFEST_FILE, Manifest, SplitStats};
 use crate::record::{ContentHasher, record_id, release_content_hash, text_sha256};
 use crate::release::publish_file_entry as file_entry;
-use crate::write::{SCHEMA_VERSION, read_data_file};
+use crate::write::{ARTICLES_FILE, SCHEMA_VERSION, read_articles, read_data_file};
 use std::collections::BTreeSet;
 use std::path::Path;
 
@@ -55,6 +55,8 @@ pub fn verify(release: &Path) -> Result<VerifyReport> {
     }
 
     let mut rows = 0u64;
+    let mut recount: std::collections::BTreeMap<String, SplitStats> =
+        std::collections::BTreeMap::new();
     for f in &manifest.data_files {
         let entry = file_entry(release, &f.path)?;
         if entry.bytes != f.bytes || entry.sha256 != f.sha256 {
@@ -71,6 +73,19 @@ pub fn verify(release: &Path) -> Result<VerifyReport> {
                     .map_err(|e| Error::Verify(format!("{}: row {row}: {e}", f.path)))?;
                 content.push(&record.hash());
                 row += 1;
+                let stats = recount.entry(record.split.clone()).or_default();
+                stats.rows += 1;
+                *stats.stance.entry(record.stance.clone()).or_default() += 1;
+                for label in &record.stances {
+                    *stats.stances.entry(label.clone()).or_default() += 1;
+                }
+                if !record
+                    .evidence
+                    .iter()
+                    .any(|e| !e.label.starts_with("actor:"))
+                {
+                    stats.abstain += 1;
+                }
             }
             Ok(())
         })
@@ -125,10 +140,29 @@ pub fn verify(release: &Path) -> Result<VerifyReport> {
             manifest.content_sha256
         ));
     }
-    let split_rows: u64 = manifest.splits.iter().map(|s| s.rows).sum();
-    if split_rows != rows {
+    let articles = read_articles(&release.join(ARTICLES_FILE))?;
+    for a in &articles {
+        recount.entry(a.split.clone()).or_default().articles += 1;
+    }
+    for stats in &manifest.splits {
+        let mut found = recount.remove(&stats.split).unwrap_or_default();
+        found.split = stats.split.clone();
+        if &found != stats {
+            return fail(format!(
+                "split {}: the data hold {} articles and {} rows with labels {:?}, the manifest says {} articles and {} rows with labels {:?}",
+                stats.split,
+                found.articles,
+                found.rows,
+                found.stances,
+                stats.articles,
+                stats.rows,
+                stats.stances
+            ));
+        }
+    }
+    if let Some((split, _)) = recount.into_iter().next() {
         return fail(format!(
-            "data files hold {rows} rows, split counts say {split_rows}"
+            "split `{split}` is in the data but not in the manifest"
         ));
     }
     Ok(VerifyReport {

@@ -28,6 +28,11 @@ pub enum Command {
     Label(LabelArgs),
     /// Check every hash and file of a release (exit 0 when all hold, 2 otherwise).
     Verify(VerifyArgs),
+    /// List, explain and test the labeling rules.
+    #[command(subcommand)]
+    Rules(RulesCommand),
+    /// Score the pipeline against a gold file (labeling guide format).
+    Eval(EvalArgs),
 }
 
 #[derive(Debug, Args)]
@@ -121,6 +126,49 @@ pub struct VerifyArgs {
     /// Print the result as JSON.
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RulesCommand {
+    /// List every rule: code, label, name.
+    List {
+        /// Rule-set directory (holding `rules/` and `lexicon/`). Default: the bundled rules.
+        #[arg(long)]
+        rules: Option<PathBuf>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show a rule's documentation and examples.
+    Explain {
+        code: String,
+        #[arg(long)]
+        rules: Option<PathBuf>,
+    },
+    /// Run every rule's positive and negative examples (exit 2 when one fails).
+    Test {
+        #[arg(long)]
+        rules: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct EvalArgs {
+    /// Gold file (JSON Lines, one sentence per line; see the gold README).
+    #[arg(long)]
+    pub gold: PathBuf,
+    /// Directory of the gold articles (default: `articles/` beside the gold file).
+    #[arg(long)]
+    pub articles: Option<PathBuf>,
+    /// Person → state map for state-level actor scores (default: `persons.json` beside the gold file).
+    #[arg(long)]
+    pub persons: Option<PathBuf>,
+    #[arg(long)]
+    pub rules: Option<PathBuf>,
+    #[arg(long)]
+    pub json: bool,
+    /// How many errors to list in the table (JSON lists all).
+    #[arg(long, default_value_t = 20)]
+    pub errors: usize,
 }
 
 /// `claimset` with no arguments: `claimset build` with its defaults.

@@ -23,6 +23,7 @@ pub fn default_spec() -> PathBuf {
 
 /// Checks the raw arguments and the spec and resolves every path: no work starts before this holds.
 pub fn config(args: &BuildArgs) -> anyhow::Result<BuildConfig> {
+    let mut adhoc_roots: Option<Vec<PathBuf>> = None;
     let (spec, spec_path, base) = if args.inputs.is_empty() {
         let given = args.spec.clone().unwrap_or_else(default_spec);
         let (spec, file) = Spec::load(&given)?;
@@ -37,11 +38,19 @@ pub fn config(args: &BuildArgs) -> anyhow::Result<BuildConfig> {
             .dataset_version
             .clone()
             .context("an ad hoc build needs --version")?;
-        let inputs = args
+        // Canonical, machine-independent: relative inputs as given, absolute ones by their last
+        // component (rebuild them with --input), sorted so the order on the command line is moot.
+        let mut inputs: Vec<String> = args.inputs.iter().map(|p| recorded_input(p)).collect();
+        inputs.sort();
+        inputs.dedup();
+        let mut roots: Vec<(String, PathBuf)> = args
             .inputs
             .iter()
-            .map(|p| p.to_string_lossy().replace('\\', "/"))
+            .map(|p| (recorded_input(p), p.clone()))
             .collect();
+        roots.sort();
+        roots.dedup_by(|a, b| a.0 == b.0);
+        adhoc_roots = Some(roots.into_iter().map(|(_, p)| p).collect::<Vec<_>>());
         let spec = Spec {
             name,
             version,
@@ -66,7 +75,10 @@ pub fn config(args: &BuildArgs) -> anyhow::Result<BuildConfig> {
     spec::check_name(&spec.name).map_err(anyhow::Error::msg)?;
     spec::check_version(&spec.version).map_err(anyhow::Error::msg)?;
     spec.split.check().map_err(anyhow::Error::msg)?;
-    let roots: Vec<PathBuf> = spec.inputs.iter().map(|i| base.join(i)).collect();
+    let roots: Vec<PathBuf> = match adhoc_roots {
+        Some(roots) => roots,
+        None => spec.inputs.iter().map(|i| base.join(i)).collect(),
+    };
     for root in &roots {
         if !root.exists() {
             bail!("input {} does not exist", root.display());
@@ -99,6 +111,17 @@ pub fn config(args: &BuildArgs) -> anyhow::Result<BuildConfig> {
         shard: args.shard,
         progress: !args.quiet,
     })
+}
+
+/// How an ad hoc input is recorded in the manifest's spec.
+fn recorded_input(path: &Path) -> String {
+    if path.is_absolute() {
+        path.file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    } else {
+        path.to_string_lossy().replace('\\', "/")
+    }
 }
 
 pub fn run(args: BuildArgs) -> anyhow::Result<u8> {

@@ -12,7 +12,7 @@ use crate::read::{self, Article, FileDigest, InputFile};
 use crate::record::release_content_hash;
 use crate::segment::Segmenter;
 use crate::split::{SPLITS, keyed_point};
-use crate::write::{SCHEMA_VERSION, SplitWriter};
+use crate::write::{ARTICLES_FILE, ArticleRow, ArticleWriter, SCHEMA_VERSION, SplitWriter};
 use rayon::prelude::*;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -116,21 +116,21 @@ fn write_release(
         removed_duplicate: (0, 0),
     };
     let mut seen: HashSet<[u8; 32]> = HashSet::new();
+    let mut article_table = ArticleWriter::create(&staging.join(ARTICLES_FILE), &config.writer)?;
 
     std::thread::scope(|scope| -> Result<()> {
         let (sender, receiver) = sync_channel::<Event>(4);
         let reader = scope.spawn(|| read_all(config, files, sender));
-        let result = consume(
+        let mut sink = Sink {
             config,
-            &pool,
-            &processor,
-            &receiver,
-            files,
-            &data_dir,
-            &mut writers,
-            &mut totals,
-            &mut seen,
-            &progress,
+            data_dir: &data_dir,
+            writers: &mut writers,
+            totals: &mut totals,
+            seen: &mut seen,
+            article_table: &mut article_table,
+        };
+        let result = consume(
+            config, &pool, &processor, &receiver, files, &mut sink, &progress,
         );
         // Stop the reader if we stopped early: dropping the receiver ends its sends.
         drop(receiver);
@@ -138,6 +138,7 @@ fn write_release(
         result
     })?;
     progress.finish_and_clear();
+    article_table.finish()?;
 
     // Content hashes are known once every record is pushed; the footer of every file carries the
     // release's, so they are computed before any file is closed.
@@ -242,6 +243,7 @@ fn write_release(
         files: Vec::new(),
         content_sha256,
         built_with: BuiltWith::current(),
+        manifest_sha256: String::new(),
     };
 
     // Derived documents, then the manifest that covers them.
@@ -249,7 +251,7 @@ fn write_release(
     write_file(staging, "README.md", card.as_bytes())?;
     let croissant = render_croissant(&manifest);
     write_file(staging, "croissant.json", croissant.as_bytes())?;
-    for name in ["README.md", "croissant.json"] {
+    for name in [ARTICLES_FILE, "README.md", "croissant.json"] {
         manifest.files.push(publish::file_entry(staging, name)?);
     }
     manifest.files.sort_by(|a, b| a.path.cmp(&b.path));
@@ -315,20 +317,25 @@ fn read_all(config: &BuildConfig, files: &[InputFile], sender: SyncSender<Event>
     }
 }
 
-#[allow(clippy::too_many_arguments)]
+/// Where processed articles go: the split writers, the article table and the running totals.
+struct Sink<'a> {
+    config: &'a BuildConfig,
+    data_dir: &'a Path,
+    writers: &'a mut [Option<SplitWriter>; 3],
+    totals: &'a mut Totals,
+    seen: &'a mut HashSet<[u8; 32]>,
+    article_table: &'a mut ArticleWriter,
+}
+
 fn consume(
     config: &BuildConfig,
     pool: &rayon::ThreadPool,
     processor: &Processor,
     receiver: &Receiver<Event>,
     files: &[InputFile],
-    data_dir: &Path,
-    writers: &mut [Option<SplitWriter>; 3],
-    totals: &mut Totals,
-    seen: &mut HashSet<[u8; 32]>,
+    sink: &mut Sink,
     progress: &indicatif::ProgressBar,
 ) -> Result<()> {
-    let filters = &config.spec.filters;
     for event in receiver.iter() {
         match event {
             Event::Batch(items) => {
@@ -336,7 +343,7 @@ fn consume(
                 for item in items {
                     match item {
                         Ok(article) => articles.push(article),
-                        Err(e) => quarantine(config, totals, e)?,
+                        Err(e) => quarantine(config, sink.totals, e)?,
                     }
                 }
                 if let Some(shard) = config.shard {
@@ -348,46 +355,12 @@ fn consume(
                 let processed: Vec<ProcessedArticle> =
                     pool.install(|| articles.par_iter().map(|a| processor.process(a)).collect());
                 for (article, done) in articles.iter().zip(processed) {
-                    if filters.drop_empty_articles && article.is_empty() {
-                        totals.removed_empty += 1;
-                        continue;
-                    }
-                    let first = seen.insert(done.fingerprint) || article.is_empty();
-                    if filters.drop_duplicate_articles && !first {
-                        totals.removed_duplicate.0 += 1;
-                        totals.removed_duplicate.1 += done.records.len() as u64;
-                        continue;
-                    }
-                    let stats = &mut totals.splits[done.split];
-                    stats.articles += 1;
-                    for (record, hash) in done.records {
-                        stats.rows += 1;
-                        *stats.stance.entry(record.stance.clone()).or_default() += 1;
-                        for s in &record.stances {
-                            *stats.stances.entry(s.clone()).or_default() += 1;
-                        }
-                        if !record
-                            .evidence
-                            .iter()
-                            .any(|e| !e.label.starts_with("actor:"))
-                        {
-                            stats.abstain += 1;
-                        }
-                        let writer = match &mut writers[done.split] {
-                            Some(w) => w,
-                            slot => {
-                                let path = data_dir
-                                    .join(data_file_name(done.split).trim_start_matches("data/"));
-                                slot.insert(SplitWriter::create(&path, &config.writer)?)
-                            }
-                        };
-                        writer.push(record, &hash)?;
-                    }
+                    sink.accept(article, done)?;
                 }
             }
             Event::FileDone(index, digest, articles) => {
                 let file = &files[index];
-                totals.inputs.push(InputRecord {
+                sink.totals.inputs.push(InputRecord {
                     root: file.root,
                     path: file.name.clone(),
                     sha256: digest.sha256,
@@ -398,12 +371,67 @@ fn consume(
             }
             Event::FileFailed(index, e) => {
                 let file = &files[index];
-                quarantine(config, totals, e)?;
+                quarantine(config, sink.totals, e)?;
                 progress.inc(file_len(&file.path));
             }
         }
     }
     Ok(())
+}
+
+impl Sink<'_> {
+    /// Applies the filters, then writes the article's records and its row of the article table.
+    fn accept(&mut self, article: &Article, done: ProcessedArticle) -> Result<()> {
+        let filters = &self.config.spec.filters;
+        let totals = &mut *self.totals;
+        if filters.drop_empty_articles && article.is_empty() {
+            totals.removed_empty += 1;
+            return Ok(());
+        }
+        let first = self.seen.insert(done.fingerprint) || article.is_empty();
+        if filters.drop_duplicate_articles && !first {
+            totals.removed_duplicate.0 += 1;
+            totals.removed_duplicate.1 += done.records.len() as u64;
+            return Ok(());
+        }
+        let body = &article.text[article.body.clone()];
+        self.article_table.push(ArticleRow {
+            article_id: article.article_id.clone(),
+            input: article.input.clone(),
+            split: SPLITS[done.split].to_string(),
+            fingerprint: hex::encode(done.fingerprint),
+            sentences: done.records.len() as u32,
+            body_chars: body.chars().count() as u32,
+            empty: body.trim().is_empty(),
+        })?;
+        let stats = &mut totals.splits[done.split];
+        stats.articles += 1;
+        for (record, hash) in done.records {
+            stats.rows += 1;
+            *stats.stance.entry(record.stance.clone()).or_default() += 1;
+            for s in &record.stances {
+                *stats.stances.entry(s.clone()).or_default() += 1;
+            }
+            if !record
+                .evidence
+                .iter()
+                .any(|e| !e.label.starts_with("actor:"))
+            {
+                stats.abstain += 1;
+            }
+            let writer = match &mut self.writers[done.split] {
+                Some(w) => w,
+                slot => {
+                    let path = self
+                        .data_dir
+                        .join(data_file_name(done.split).trim_start_matches("data/"));
+                    slot.insert(SplitWriter::create(&path, &self.config.writer)?)
+                }
+            };
+            writer.push(record, &hash)?;
+        }
+        Ok(())
+    }
 }
 
 fn quarantine(config: &BuildConfig, totals: &mut Totals, e: InputError) -> Result<()> {

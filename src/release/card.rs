@@ -55,7 +55,7 @@ pub fn render_card(m: &Manifest) -> String {
                     }
                 }
                 other => {
-                    let _ = writeln!(s, "    sequence: {}", hf_feature(other));
+                    let _ = writeln!(s, "    list: {}", hf_feature(other));
                 }
             },
             other => {
@@ -80,10 +80,10 @@ pub fn render_card(m: &Manifest) -> String {
     }
     let _ = writeln!(
         s,
-        "Sentence-level claim and stance records (schema v{}) built by claimset {} from {} input file(s). \
-         Content hash `{}`; verify with `claimset verify <this directory>`.\n",
+        "Sentence-level claim and stance records (schema v{}) built by claimset from {} input file(s). \
+         Content hash `{}`; verify with `claimset verify <this directory>` (the claimset, rustc and \
+         parquet versions are in `manifest.json` under `built_with`).\n",
         m.schema_version,
-        m.built_with.claimset,
         m.inputs.len(),
         m.content_sha256
     );

@@ -4,10 +4,12 @@
 //! writer settings recorded in the manifest: never on thread count, batch sizes upstream, the clock
 //! or the machine. Row groups are cut every `row_group_rows` rows, by count alone.
 
+mod articles;
 mod batch;
 mod parquet_file;
 mod schema;
 
+pub use articles::{ARTICLES_FILE, ArticleRow, ArticleWriter, articles_schema, read_articles};
 pub use batch::from_batch;
 pub use parquet_file::{DataFileSummary, SplitWriter, WriterSettings, read_data_file};
 pub use schema::{SCHEMA_VERSION, record_schema, schema_json};

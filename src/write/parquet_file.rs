@@ -40,7 +40,7 @@ impl Default for WriterSettings {
 }
 
 impl WriterSettings {
-    fn properties(&self) -> Result<WriterProperties> {
+    pub(crate) fn properties(&self) -> Result<WriterProperties> {
         if self.compression != "zstd" {
             return Err(Error::Config(format!(
                 "unsupported Parquet compression `{}` (only zstd)",

@@ -1,0 +1,321 @@
+//! Finds sentence ends inside one line (a line never contains a line break).
+//!
+//! Single left-to-right pass over the bytes with a 256-entry table of "interesting"
+//! bytes; every decision looks at most `abbrev::LOOK` bytes around the terminator, so
+//! the whole scan is linear in the line length.
+
+use super::abbrev::{
+    LOOK, continues_after_suffix, is_abbreviation, is_list_marker, is_number_suffix, token_before,
+    word_after,
+};
+use super::chars::{
+    is_arabic_letter, is_arabic_word_char, is_closer, is_continuation_punct, is_terminator,
+};
+
+/// Finds interesting bytes with two vectorised `memchr3` streams (terminator bytes, and
+/// lead/trail bytes of ؟ « » … “ ”), merged in order. Each stream scans every byte at most
+/// once, so the whole search is linear.
+struct Finder {
+    a: Option<usize>,
+    b: Option<usize>,
+}
+
+impl Finder {
+    fn new(b: &[u8]) -> Self {
+        Finder {
+            a: memchr::memchr3(b'.', b'!', b'?', b),
+            b: memchr::memchr3(0x9F, 0xC2, 0xE2, b),
+        }
+    }
+
+    /// Next interesting position at or after `i`.
+    #[inline]
+    fn next(&mut self, bytes: &[u8], i: usize) -> usize {
+        if self.a.is_some_and(|p| p < i) {
+            self.a = bytes
+                .get(i..)
+                .and_then(|s| memchr::memchr3(b'.', b'!', b'?', s))
+                .map(|k| k + i);
+        }
+        if self.b.is_some_and(|p| p < i) {
+            self.b = bytes
+                .get(i..)
+                .and_then(|s| memchr::memchr3(0x9F, 0xC2, 0xE2, s))
+                .map(|k| k + i);
+        }
+        match (self.a, self.b) {
+            (Some(x), Some(y)) => x.min(y),
+            (Some(x), None) | (None, Some(x)) => x,
+            (None, None) => bytes.len(),
+        }
+    }
+}
+
+struct QuoteState {
+    depth: u32,
+    embedded: bool,
+}
+
+/// Calls `cut(pos)` for every sentence end found in `line` (pos = byte offset in `line`
+/// just after the terminator run and its closers). Ends at the line's end are not reported.
+pub fn scan_line(line: &str, mut cut: impl FnMut(usize)) {
+    let b = line.as_bytes();
+    let n = b.len();
+    let mut sent_start = 0usize;
+    let mut first_content: Option<usize> = None; // cached first non-ws of the current sentence
+    let mut q = QuoteState {
+        depth: 0,
+        embedded: false,
+    };
+    let mut i = 0usize;
+    let mut finder = Finder::new(b);
+    while i < n {
+        i = finder.next(b, i);
+        if i >= n {
+            break;
+        }
+        let x = b[i];
+        match x {
+            b'.' | b'!' | b'?' => {}
+            0x9F => {
+                if i == 0 || b[i - 1] != 0xD8 {
+                    i += 1;
+                    continue;
+                }
+                i -= 1; // start of ؟
+            }
+            0xC2 => {
+                match b.get(i + 1) {
+                    Some(0xAB) => open_quote(line, i, sent_start, &mut first_content, &mut q),
+                    Some(0xBB) => q.depth = q.depth.saturating_sub(1),
+                    _ => {}
+                }
+                i += 1;
+                continue;
+            }
+            _ => {
+                // 0xE2
+                if b.get(i + 1) == Some(&0x80) {
+                    match b.get(i + 2) {
+                        Some(0xA6) => {} // … handled below
+                        Some(0x9C) => {
+                            open_quote(line, i, sent_start, &mut first_content, &mut q);
+                            i += 3;
+                            continue;
+                        }
+                        Some(0x9D) => {
+                            q.depth = q.depth.saturating_sub(1);
+                            i += 3;
+                            continue;
+                        }
+                        _ => {
+                            i += 1;
+                            continue;
+                        }
+                    }
+                } else {
+                    i += 1;
+                    continue;
+                }
+            }
+        }
+        // A terminator starts at i.
+        let run_start = i;
+        let mut j = i;
+        let mut n_terms = 0usize;
+        let mut only_dots = true;
+        let mut has_ellipsis = false;
+        for c in line[j..].chars() {
+            if !is_terminator(c) {
+                break;
+            }
+            n_terms += 1;
+            if c != '.' {
+                only_dots = false;
+            }
+            if c == '\u{2026}' {
+                has_ellipsis = true;
+            }
+            j += c.len_utf8();
+        }
+        let run_end = j;
+        let single = n_terms == 1 && !has_ellipsis;
+        let ellipsis = has_ellipsis || (only_dots && n_terms >= 2);
+        let depth_inside = q.depth;
+        let embedded_inside = q.embedded;
+        let mut had_closer = false;
+        let mut closed_quote = false;
+        for c in line[j..].chars() {
+            if is_closer(c) {
+                had_closer = true;
+                if matches!(c, '»' | '”') && q.depth > 0 {
+                    q.depth -= 1;
+                    closed_quote = true;
+                }
+            } else if !is_terminator(c) {
+                break;
+            }
+            j += c.len_utf8();
+        }
+        let end = j;
+        i = end;
+        if end >= n {
+            break; // line end cuts anyway
+        }
+        let next = line[end..].chars().next().unwrap_or(' ');
+        let is_cut = if next.is_whitespace() {
+            let after = word_after(line, end);
+            match after.chars().next() {
+                None => true, // only whitespace within LOOK bytes: end the sentence
+                Some(c) if is_continuation_punct(c) => false,
+                Some(c) => decide_spaced(
+                    line,
+                    run_start,
+                    single,
+                    only_dots,
+                    ellipsis,
+                    had_closer,
+                    closed_quote,
+                    depth_inside,
+                    embedded_inside,
+                    after,
+                    c,
+                ),
+            }
+        } else {
+            single && !had_closer && glued_end(line, run_start, run_end, next)
+        };
+        if is_cut {
+            cut(end);
+            sent_start = end;
+            first_content = None;
+        }
+    }
+}
+
+fn open_quote(
+    line: &str,
+    i: usize,
+    sent_start: usize,
+    first: &mut Option<usize>,
+    q: &mut QuoteState,
+) {
+    if q.depth == 0 {
+        let fc = *first.get_or_insert_with(|| {
+            let s = &line[sent_start..];
+            sent_start + (s.len() - s.trim_start().len())
+        });
+        q.embedded = fc < i;
+    }
+    q.depth = q.depth.saturating_add(1);
+}
+
+#[allow(clippy::too_many_arguments)]
+fn decide_spaced(
+    line: &str,
+    run_start: usize,
+    single: bool,
+    only_dots: bool,
+    ellipsis: bool,
+    had_closer: bool,
+    closed_quote: bool,
+    depth_inside: u32,
+    embedded_inside: bool,
+    after: &str,
+    after_first: char,
+) -> bool {
+    if ellipsis {
+        // A pause inside an open quotation continues the sentence, unless the next word
+        // opens with the conjunction و (how Arabic sentences usually start);
+        // a pause after a lone letter (`و.. و..`) always continues.
+        if depth_inside > 0 && !closed_quote && !starts_with_waw(after) {
+            return false;
+        }
+        let (_, tok) = token_before(line, run_start);
+        if tok.chars().count() == 1 && tok.chars().all(is_arabic_letter) {
+            return false;
+        }
+        return true;
+    }
+    if single && only_dots && !had_closer {
+        let (tok_start, tok) = token_before(line, run_start);
+        if tok.is_empty() {
+            return true;
+        }
+        if is_list_marker(line, tok_start, tok) {
+            return false;
+        }
+        let prev = prev_token(line, tok_start);
+        if is_number_suffix(tok, prev) {
+            return !continues_after_suffix(after);
+        }
+        if is_abbreviation(tok) {
+            return false;
+        }
+        if after_first.is_ascii_lowercase() && tok.is_ascii() {
+            return false;
+        }
+        return true;
+    }
+    // `?` `!` `؟` closing a quotation embedded mid-sentence: the sentence goes on.
+    if had_closer && closed_quote && embedded_inside && !only_dots {
+        return false;
+    }
+    true
+}
+
+/// The token before the whitespace preceding `tok_start` (bounded look-back).
+fn prev_token(line: &str, tok_start: usize) -> &str {
+    let lo = tok_start.saturating_sub(LOOK);
+    let mut end = tok_start;
+    for (i, c) in line[..tok_start].char_indices().rev() {
+        if !c.is_whitespace() {
+            break;
+        }
+        if i < lo {
+            return "";
+        }
+        end = i;
+    }
+    token_before(line, end).1
+}
+
+/// A single terminator glued between two Arabic words (`سوريا.وذلك`, `سريعا!وأعلنت`).
+/// For `.` the left word must have at least 3 letters (so `ص.ب`, `بي.إم` stay whole).
+fn glued_end(line: &str, run_start: usize, run_end: usize, next: char) -> bool {
+    if !is_arabic_word_char(next) {
+        return false;
+    }
+    let mut left_letters = 0;
+    let mut left_ok = false;
+    for c in line[..run_start].chars().rev().take(8) {
+        if is_arabic_word_char(c) {
+            if is_arabic_letter(c) {
+                left_letters += 1;
+            }
+            left_ok = true;
+        } else {
+            break;
+        }
+    }
+    if !left_ok {
+        return false;
+    }
+    let term = line[run_start..run_end].chars().next().unwrap_or('.');
+    if term == '.' {
+        let right_letters = line[run_end..]
+            .chars()
+            .take_while(|&c| is_arabic_word_char(c))
+            .take(4)
+            .filter(|&c| is_arabic_letter(c))
+            .count();
+        return left_letters >= 3 && right_letters >= 2;
+    }
+    true
+}
+
+/// `after` starts with و followed by at least two more letters (`وكانت`, `وقال`).
+fn starts_with_waw(after: &str) -> bool {
+    let mut it = after.chars();
+    it.next() == Some('و') && it.filter(|&c| is_arabic_letter(c)).count() >= 2
+}
