@@ -140,55 +140,6 @@ fn write_release(
     progress.finish_and_clear();
     article_table.finish()?;
 
-    // Content hashes are known once every record is pushed; the footer of every file carries the
-    // release's, so they are computed before any file is closed.
-    let mut open: Vec<(usize, SplitWriter)> = writers
-        .into_iter()
-        .enumerate()
-        .filter_map(|(i, w)| w.map(|w| (i, w)))
-        .collect();
-    let paths: Vec<String> = open.iter().map(|(i, _)| data_file_name(*i)).collect();
-    let contents: Vec<String> = open.iter().map(|(_, w)| w.content_sha256()).collect();
-    let content_sha256 = release_content_hash(
-        open.iter()
-            .zip(&paths)
-            .zip(&contents)
-            .map(|(((_, w), p), c)| (p.as_str(), w.rows(), c.as_str())),
-    );
-    let footer = |file_content: &str| {
-        vec![
-            (
-                "claimset.schema_version".to_string(),
-                SCHEMA_VERSION.to_string(),
-            ),
-            ("claimset.dataset".to_string(), config.spec.name.clone()),
-            ("claimset.version".to_string(), config.spec.version.clone()),
-            ("claimset.rules_sha256".to_string(), rules.sha256()),
-            (
-                "claimset.content_sha256".to_string(),
-                content_sha256.clone(),
-            ),
-            (
-                "claimset.file_content_sha256".to_string(),
-                file_content.to_string(),
-            ),
-            ("claimset.license".to_string(), config.spec.license.clone()),
-        ]
-    };
-    let mut data_files = Vec::new();
-    for (((split, writer), path), content) in open.drain(..).zip(&paths).zip(&contents) {
-        let summary = writer.finish(&footer(content))?;
-        let entry = publish::file_entry(staging, path)?;
-        data_files.push(DataFile {
-            path: path.clone(),
-            split: SPLITS[split].to_string(),
-            rows: summary.rows,
-            sha256: entry.sha256,
-            bytes: entry.bytes,
-            content_sha256: summary.content_sha256,
-        });
-    }
-
     let mut filters = Vec::new();
     if config.spec.filters.drop_empty_articles {
         filters.push(FilterCount {
@@ -205,7 +156,7 @@ fn write_release(
         });
     }
 
-    let mut manifest = Manifest {
+    let manifest = Manifest {
         manifest_version: crate::manifest::MANIFEST_VERSION,
         schema_version: SCHEMA_VERSION.to_string(),
         dataset: DatasetInfo {
@@ -239,12 +190,88 @@ fn write_release(
         filters,
         parquet: config.writer.clone(),
         splits: totals.splits,
-        data_files,
+        data_files: Vec::new(),
         files: Vec::new(),
-        content_sha256,
+        content_sha256: String::new(),
         built_with: BuiltWith::current(),
         manifest_sha256: String::new(),
     };
+
+    seal(staging, manifest, writers)
+}
+
+/// Closes the data files of a staged release and writes everything derived from them (footer keys,
+/// card, Croissant, audit, manifest), then verifies the staged release. `manifest` arrives complete
+/// but for `data_files`, `files` and `content_sha256`. Shared by `build` and `merge`, so both give the
+/// same bytes for the same records.
+pub(crate) fn seal(
+    staging: &Path,
+    mut manifest: Manifest,
+    writers: [Option<SplitWriter>; 3],
+) -> Result<Manifest> {
+    // Content hashes are known once every record is pushed; the footer of every file carries the
+    // release's, so they are computed before any file is closed.
+    let mut open: Vec<(usize, SplitWriter)> = writers
+        .into_iter()
+        .enumerate()
+        .filter_map(|(i, w)| w.map(|w| (i, w)))
+        .collect();
+    let paths: Vec<String> = open.iter().map(|(i, _)| data_file_name(*i)).collect();
+    let contents: Vec<String> = open.iter().map(|(_, w)| w.content_sha256()).collect();
+    let content_sha256 = release_content_hash(
+        open.iter()
+            .zip(&paths)
+            .zip(&contents)
+            .map(|(((_, w), p), c)| (p.as_str(), w.rows(), c.as_str())),
+    );
+    let footer = |file_content: &str| {
+        vec![
+            (
+                "claimset.schema_version".to_string(),
+                SCHEMA_VERSION.to_string(),
+            ),
+            (
+                "claimset.dataset".to_string(),
+                manifest.dataset.name.clone(),
+            ),
+            (
+                "claimset.version".to_string(),
+                manifest.dataset.version.clone(),
+            ),
+            (
+                "claimset.rules_sha256".to_string(),
+                manifest.rules.sha256.clone(),
+            ),
+            (
+                "claimset.content_sha256".to_string(),
+                content_sha256.clone(),
+            ),
+            (
+                "claimset.file_content_sha256".to_string(),
+                file_content.to_string(),
+            ),
+            (
+                "claimset.license".to_string(),
+                manifest.dataset.license.clone(),
+            ),
+        ]
+    };
+    let mut data_files = Vec::new();
+    for (((split, writer), path), content) in open.drain(..).zip(&paths).zip(&contents) {
+        let summary = writer.finish(&footer(content))?;
+        let entry = publish::file_entry(staging, path)?;
+        data_files.push(DataFile {
+            path: path.clone(),
+            split: SPLITS[split].to_string(),
+            rows: summary.rows,
+            sha256: entry.sha256,
+            bytes: entry.bytes,
+            content_sha256: summary.content_sha256,
+        });
+    }
+
+    manifest.data_files = data_files;
+    manifest.content_sha256 = content_sha256;
 
     // Derived documents, then the manifest that covers them.
     let card = render_card(&manifest);
