@@ -3,10 +3,11 @@
 
     python3 scripts/verify_release.py RELEASE_DIR [--rules RULESET_ROOT]
 
-Checks every file against manifest.json (sha256, size, no extra or missing file), recomputes every
-record's text_sha256 and record_id, every record hash, each data file's content hash, the release
-content hash and the Parquet footer keys, exactly as schemas/hashes.md defines them. With --rules,
-also recomputes the rule-set sha256 from a rule-set root (the directory holding rules/ and lexicon/).
+Checks the manifest's self hash, every file against manifest.json (sha256, size, no extra or missing
+file), recomputes every record's text_sha256 and record_id, every record hash, each data file's
+content hash, the release content hash, the Parquet footer keys and the per-split statistics, exactly
+as schemas/hashes.md defines them. With --rules, also recomputes the rule-set sha256 from a rule-set
+root (the directory holding rules/ and lexicon/).
 Prints `ok` and exits 0, or names the first problem on stderr and exits 2.
 """
 import hashlib
@@ -17,6 +18,9 @@ import sys
 
 import pyarrow as pa
 import pyarrow.parquet as pq
+
+
+ARTICLES_FILE = "meta/articles.parquet"
 
 
 class Bad(Exception):
@@ -131,9 +135,39 @@ def check_record(r, split, without_text):
         raise Bad("offsets do not span the text")
 
 
+SELF_HASH_KEY = b'\n  "manifest_sha256": "'
+
+
+def check_self_hash(raw, m):
+    """manifest_sha256 is the sha256 of the manifest's bytes with its own value blanked."""
+    at = raw.find(SELF_HASH_KEY)
+    if at < 0 or raw.find(SELF_HASH_KEY, at + 1) >= 0:
+        raise Bad("manifest.json: no single top-level manifest_sha256")
+    start = at + len(SELF_HASH_KEY)
+    end = raw.find(b'"', start)
+    if raw[start:end].decode() != m.get("manifest_sha256") or sha(raw[:start] + raw[end:]) != raw[start:end].decode():
+        raise Bad("manifest.json: the manifest was changed (its bytes do not hash to its manifest_sha256)")
+
+
+def new_stats(split):
+    return {"split": split, "articles": 0, "rows": 0, "stance": {}, "stances": {}, "abstain": 0}
+
+
+def count(stats, r):
+    st = stats.setdefault(r["split"], new_stats(r["split"]))
+    st["rows"] += 1
+    st["stance"][r["stance"]] = st["stance"].get(r["stance"], 0) + 1
+    for label in r["stances"]:
+        st["stances"][label] = st["stances"].get(label, 0) + 1
+    if all(e["label"].startswith("actor:") for e in r["evidence"]):
+        st["abstain"] += 1
+
+
 def verify(release, rules_root=None):
     with open(os.path.join(release, "manifest.json"), "rb") as f:
-        m = json.loads(f.read())
+        raw = f.read()
+    m = json.loads(raw)
+    check_self_hash(raw, m)
     expected = {"manifest.json"} | {f["path"] for f in m["data_files"]} | {f["path"] for f in m["files"]}
     present = set()
     for d, _, names in os.walk(release):
@@ -151,7 +185,7 @@ def verify(release, rules_root=None):
     if rules_root is not None and rules_sha256(rules_root) != m["rules"]["sha256"]:
         raise Bad(f"rule-set sha256 {rules_sha256(rules_root)}, manifest says {m['rules']['sha256']}")
 
-    release_hash, total = hashlib.sha256(), 0
+    release_hash, stats = hashlib.sha256(), {}
     for f in m["data_files"]:
         try:
             pf = pq.ParquetFile(os.path.join(release, f["path"]))
@@ -165,6 +199,7 @@ def verify(release, rules_root=None):
                     except Bad as e:
                         raise Bad(f"{f['path']}: row {rows}: {e}") from None
                     content.update(record_hash(r))
+                    count(stats, r)
                     rows += 1
             footer = {k.decode(): v.decode() for k, v in (pf.metadata.metadata or {}).items()}
         except (pa.ArrowException, OSError) as e:
@@ -185,11 +220,17 @@ def verify(release, rules_root=None):
             if footer.get(key) != value:
                 raise Bad(f"{f['path']}: footer {key} is {footer.get(key)!r}, expected {value!r}")
         release_hash.update(s(f["path"]) + u64(f["rows"]) + bytes.fromhex(f["content_sha256"]))
-        total += rows
     if release_hash.hexdigest() != m["content_sha256"]:
         raise Bad(f"release content hash {release_hash.hexdigest()}, manifest says {m['content_sha256']}")
-    if sum(sp["rows"] for sp in m["splits"]) != total:
-        raise Bad(f"data files hold {total} rows, split counts say {sum(sp['rows'] for sp in m['splits'])}")
+    # Split statistics: rows and labels recounted from the data, articles from the article table.
+    for split in pq.read_table(os.path.join(release, ARTICLES_FILE), columns=["split"]).column("split").to_pylist():
+        stats.setdefault(split, new_stats(split))["articles"] += 1
+    for claimed in m["splits"]:
+        found = stats.pop(claimed["split"], new_stats(claimed["split"]))
+        if found != claimed:
+            raise Bad(f"split {claimed['split']}: the data give {found}, the manifest says {claimed}")
+    for split in stats:
+        raise Bad(f"split `{split}` is in the data but not in the manifest")
 
 
 def main(argv):

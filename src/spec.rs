@@ -58,23 +58,161 @@ pub struct Filters {
     pub boilerplate_min_articles: Option<u32>,
 }
 
-/// Gates on the audit: exceeding a `max_*` or missing a `min_*` gives a warning (exit 1), or a
-/// failure (exit 2) when `fail` is true.
+/// The `[audit]` table: gates on the audit and the settings of its checks (documented in
+/// `src/audit/mod.rs`). Exceeding a `max_*` or missing a `min_*` gives a warning (exit 1), or a
+/// failure (exit 2, nothing published) when `fail` is true. An unset gate is not checked; an unset
+/// setting takes its documented default. Rates are fractions in [0, 1].
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct AuditThresholds {
+    /// Articles with the fingerprint of an earlier non-empty article, over all articles.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max_duplicate_article_rate: Option<f64>,
+    /// Articles whose body is empty or whitespace only, over all articles.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max_empty_article_rate: Option<f64>,
+    /// Validation and test sentences whose text (exact or near) also occurs in another split, over
+    /// validation and test sentences.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max_sentence_leakage_rate: Option<f64>,
+    /// Sentences whose normalized text also occurs with different labels, over all sentences.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max_label_conflict_rate: Option<f64>,
+    /// Fewest sentences any split may hold for each stance label (`stances` counts).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub min_examples_per_label: Option<u64>,
+    /// Articles near-duplicating an earlier, different article, over all articles.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_near_duplicate_article_rate: Option<f64>,
+    /// Sentences whose whitespace-collapsed text equals an earlier sentence's, over all sentences.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_duplicate_sentence_rate: Option<f64>,
+    /// Sentences near-duplicating an earlier, different sentence, over all sentences.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_near_duplicate_sentence_rate: Option<f64>,
+    /// Validation and test articles near-duplicating an article of another split.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_article_leakage_rate: Option<f64>,
+    /// Empty or whitespace-only sentences, over all sentences.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_empty_sentence_rate: Option<f64>,
+    /// Sentences shorter than `min_sentence_chars`, over all sentences.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_short_sentence_rate: Option<f64>,
+    /// Sentences longer than `max_sentence_chars`, over all sentences.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_long_sentence_rate: Option<f64>,
+    /// Sentences where no stance rule fired, over all sentences.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_abstain_rate: Option<f64>,
+    /// Most over least frequent stance label (`stances` counts over the release).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_class_imbalance: Option<f64>,
+    /// Sentences where stance rules with different labels fired, over all sentences.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_rule_conflict_rate: Option<f64>,
+    /// Jensen-Shannon divergence (base 2) of the `stance` distribution from the parent release's.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_label_drift: Option<f64>,
+    /// Setting: a sentence with fewer characters (code points, trimmed) is too short. Default 3.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub min_sentence_chars: Option<u32>,
+    /// Setting: a sentence with more characters (code points) is too long. Default 1000.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_sentence_chars: Option<u32>,
+    /// Setting: Jaccard similarity of word 3-gram sets from which two articles are near-duplicates.
+    /// Default 0.8; between 0.5 and 1.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub near_duplicate_article_jaccard: Option<f64>,
+    /// Setting: Jaccard similarity of character 5-gram sets from which two sentences are
+    /// near-duplicates. Default 0.8; between 0.5 and 1.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub near_duplicate_sentence_jaccard: Option<f64>,
+    /// Setting: articles with fewer words are left out of near-duplicate detection. Default 20.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub near_duplicate_min_article_words: Option<u32>,
+    /// Setting: sentences with fewer normalized characters are left out of near-duplicate
+    /// detection. Default 30.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub near_duplicate_min_sentence_chars: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fail: Option<bool>,
+}
+
+impl AuditThresholds {
+    /// Rates within [0, 1], similarity thresholds within [0.5, 1], lengths consistent.
+    pub fn check(&self) -> std::result::Result<(), String> {
+        let rates = [
+            (
+                "max_duplicate_article_rate",
+                self.max_duplicate_article_rate,
+            ),
+            ("max_empty_article_rate", self.max_empty_article_rate),
+            ("max_sentence_leakage_rate", self.max_sentence_leakage_rate),
+            ("max_label_conflict_rate", self.max_label_conflict_rate),
+            (
+                "max_near_duplicate_article_rate",
+                self.max_near_duplicate_article_rate,
+            ),
+            (
+                "max_duplicate_sentence_rate",
+                self.max_duplicate_sentence_rate,
+            ),
+            (
+                "max_near_duplicate_sentence_rate",
+                self.max_near_duplicate_sentence_rate,
+            ),
+            ("max_article_leakage_rate", self.max_article_leakage_rate),
+            ("max_empty_sentence_rate", self.max_empty_sentence_rate),
+            ("max_short_sentence_rate", self.max_short_sentence_rate),
+            ("max_long_sentence_rate", self.max_long_sentence_rate),
+            ("max_abstain_rate", self.max_abstain_rate),
+            ("max_rule_conflict_rate", self.max_rule_conflict_rate),
+            ("max_label_drift", self.max_label_drift),
+        ];
+        for (name, value) in rates {
+            if let Some(v) = value
+                && !(0.0..=1.0).contains(&v)
+            {
+                return Err(format!(
+                    "[audit] {name} = {v}: expected a fraction between 0 and 1"
+                ));
+            }
+        }
+        for (name, value) in [
+            (
+                "near_duplicate_article_jaccard",
+                self.near_duplicate_article_jaccard,
+            ),
+            (
+                "near_duplicate_sentence_jaccard",
+                self.near_duplicate_sentence_jaccard,
+            ),
+        ] {
+            if let Some(v) = value
+                && !(0.5..=1.0).contains(&v)
+            {
+                return Err(format!(
+                    "[audit] {name} = {v}: expected a Jaccard similarity between 0.5 and 1"
+                ));
+            }
+        }
+        if let Some(v) = self.max_class_imbalance
+            && !(v >= 1.0)
+        {
+            return Err(format!(
+                "[audit] max_class_imbalance = {v}: expected a ratio of at least 1"
+            ));
+        }
+        if let (Some(min), Some(max)) = (self.min_sentence_chars, self.max_sentence_chars)
+            && min > max
+        {
+            return Err(format!(
+                "[audit] min_sentence_chars = {min} is above max_sentence_chars = {max}"
+            ));
+        }
+        Ok(())
+    }
 }
 
 impl Spec {
@@ -106,6 +244,7 @@ pub fn parse(text: &str) -> std::result::Result<Spec, String> {
         return Err("`inputs` is empty: name at least one input file or directory".into());
     }
     spec.split.check()?;
+    spec.audit.check()?;
     Ok(spec)
 }
 

@@ -28,6 +28,9 @@ pub enum Command {
     Label(LabelArgs),
     /// Check every hash and file of a release (exit 0 when all hold, 2 otherwise).
     Verify(VerifyArgs),
+    /// Merge shard results (`build --shard I/N`) into one release, byte-identical to a
+    /// single-machine build.
+    Merge(MergeArgs),
     /// List, explain and test the labeling rules.
     #[command(subcommand)]
     Rules(RulesCommand),
@@ -126,6 +129,20 @@ pub struct VerifyArgs {
     /// Print the result as JSON.
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// Shard result directories (or one directory holding them, such as `OUT/NAME/shards/VERSION`).
+    #[arg(required = true)]
+    pub shards: Vec<PathBuf>,
+    /// Output directory; the release goes to OUT/NAME/VERSION.
+    #[arg(long, default_value = "releases")]
+    pub out: PathBuf,
+    #[arg(long)]
+    pub json: bool,
+    #[arg(long, short)]
+    pub quiet: bool,
 }
 
 #[derive(Debug, Subcommand)]

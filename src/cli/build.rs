@@ -140,6 +140,39 @@ pub fn run(args: BuildArgs) -> anyhow::Result<u8> {
     })
 }
 
+pub fn run_merge(args: super::args::MergeArgs) -> anyhow::Result<u8> {
+    // One directory holding `I-of-N` shard results stands for all of them.
+    let mut dirs = Vec::new();
+    for dir in &args.shards {
+        if dir.join(crate::manifest::MANIFEST_FILE).exists() {
+            dirs.push(dir.clone());
+            continue;
+        }
+        let mut found: Vec<PathBuf> = std::fs::read_dir(dir)
+            .with_context(|| format!("reading {}", dir.display()))?
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.join(crate::manifest::MANIFEST_FILE).exists())
+            .collect();
+        found.sort();
+        if found.is_empty() {
+            bail!(
+                "{}: neither a shard result nor a directory of shard results",
+                dir.display()
+            );
+        }
+        dirs.extend(found);
+    }
+    let report = crate::release::merge(&dirs, &args.out)
+        .context("merging shards (nothing was published)")?;
+    print_summary(&report, args.json, args.quiet)?;
+    Ok(if report.manifest.quarantined.is_empty() {
+        EXIT_OK
+    } else {
+        EXIT_PROBLEMS
+    })
+}
+
 fn print_summary(report: &BuildReport, json: bool, quiet: bool) -> anyhow::Result<()> {
     let m = &report.manifest;
     let total = m.totals();

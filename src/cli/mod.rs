@@ -53,6 +53,7 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
         Some(Command::Segment(a)) => segment::run_segment(a),
         Some(Command::Label(a)) => segment::run_label(a),
         Some(Command::Verify(a)) => verify::run(a),
+        Some(Command::Merge(a)) => build::run_merge(a),
         Some(Command::Rules(c)) => rules::run(c),
         Some(Command::Eval(a)) => eval::run(a),
     }

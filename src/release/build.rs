@@ -54,7 +54,15 @@ pub fn build(config: &BuildConfig) -> Result<BuildReport> {
         None => RuleSet::bundled()?,
     };
     let (files, ignored) = read::discover(&config.roots)?;
-    let target = release_dir(&config.out_dir, &config.spec.name, &config.spec.version);
+    let target = match config.shard {
+        Some(shard) => super::shard_dir(
+            &config.out_dir,
+            &config.spec.name,
+            &config.spec.version,
+            shard,
+        ),
+        None => release_dir(&config.out_dir, &config.spec.name, &config.spec.version),
+    };
     let staging = publish::staging_dir(&target)?;
     let manifest = match write_release(config, &rules, &files, ignored, &staging) {
         Ok(manifest) => manifest,

@@ -166,3 +166,40 @@ pub fn read_data_file(
     }
     Ok(footer)
 }
+
+/// Records of a data file, one at a time, in file order (for merging shards).
+pub struct RecordStream {
+    path: PathBuf,
+    reader: parquet::arrow::arrow_reader::ParquetRecordBatchReader,
+    buffer: std::collections::VecDeque<Record>,
+}
+
+impl RecordStream {
+    pub fn open(path: &Path) -> Result<Self> {
+        use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+        let file = File::open(path).map_err(|e| Error::io(path, e))?;
+        let reader = ParquetRecordBatchReaderBuilder::try_new(file)?
+            .with_batch_size(4096)
+            .build()?;
+        Ok(RecordStream {
+            path: path.to_path_buf(),
+            reader,
+            buffer: Default::default(),
+        })
+    }
+
+    pub fn peek(&mut self) -> Result<Option<&Record>> {
+        if self.buffer.is_empty() {
+            if let Some(batch) = self.reader.next() {
+                let records = super::batch::from_batch(&batch?)
+                    .map_err(|e| Error::Verify(format!("{}: {e}", self.path.display())))?;
+                self.buffer.extend(records);
+            }
+        }
+        Ok(self.buffer.front())
+    }
+
+    pub fn pop(&mut self) -> Option<Record> {
+        self.buffer.pop_front()
+    }
+}

@@ -1,6 +1,7 @@
 """`scripts/verify_release.py` (standard library + pyarrow) verifies a release independently of claimset,
 and fails, naming the problem, on any tampering; `claimset verify` agrees with it every time."""
 
+import hashlib
 import json
 import os
 import shutil
@@ -49,17 +50,29 @@ def copy(readers_release, tmp_path):
     return dst
 
 
-def edit_manifest(release, change):
+def canonical(m):
+    """The manifest's canonical bytes (serde_json's pretty form: 2-space indent, UTF-8, final newline)."""
+    return (json.dumps(m, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def seal(m):
+    """Fill in the self hash (schemas/hashes.md) and return the manifest's bytes."""
+    m["manifest_sha256"] = ""
+    m["manifest_sha256"] = hashlib.sha256(canonical(m)).hexdigest()
+    return canonical(m)
+
+
+def edit_manifest(release, change, reseal=True):
+    """Change the manifest; by default re-seal it, as a forger would, so that the checks behind the
+    self hash are what must catch the change."""
     path = release / "manifest.json"
-    m = json.loads(path.read_text(encoding="utf-8"))
+    m = json.loads(path.read_bytes())
     change(m)
-    path.write_text(json.dumps(m, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    path.write_bytes(seal(m) if reseal else canonical(m))
 
 
 def refresh_file_entry(release, rel):
     """Make the manifest agree with a rewritten data file's bytes, so only the logical checks catch it."""
-    import hashlib
-
     data = (release / rel).read_bytes()
 
     def change(m):
@@ -116,6 +129,33 @@ def test_changed_label_even_with_matching_file_hash(copy):
     expect_failure(copy, rel, "content hash")
 
 
+def test_resealing_reproduces_the_manifest(readers_release, sample_release):
+    """The tests below re-seal edited manifests; that is only meaningful if sealing an unchanged
+    manifest gives back its exact bytes."""
+    for release in (readers_release, sample_release):
+        raw = (release.path / "manifest.json").read_bytes()
+        assert seal(json.loads(raw)) == raw
+
+
+@pytest.mark.parametrize(
+    "change,needle",
+    [
+        (lambda m: m["dataset"].update(description="edited"), "manifest was changed"),
+        (lambda m: m.update(manifest_sha256="0" * 64), "manifest was changed"),
+    ],
+    ids=["description", "self hash"],
+)
+def test_edited_manifest_breaks_its_self_hash(copy, change, needle):
+    edit_manifest(copy, change, reseal=False)
+    expect_failure(copy, "manifest.json", needle)
+
+
+def test_manifest_without_final_newline(copy):
+    path = copy / "manifest.json"
+    path.write_bytes(path.read_bytes().rstrip(b"\n"))
+    expect_failure(copy, "manifest was changed")
+
+
 @pytest.mark.parametrize(
     "what,change,needle",
     [
@@ -123,11 +163,13 @@ def test_changed_label_even_with_matching_file_hash(copy):
         ("row count", lambda m: m["data_files"][0].update(rows=m["data_files"][0]["rows"] + 1), "rows"),
         ("file sha256", lambda m: m["files"][0].update(sha256="f" * 64), "sha256"),
         ("version", lambda m: m["dataset"].update(version="9.9.9"), "claimset.version"),
-        ("split counts", lambda m: m["splits"][0].update(rows=m["splits"][0]["rows"] + 1), "split counts"),
+        ("split rows", lambda m: m["splits"][0].update(rows=m["splits"][0]["rows"] + 1), "split train"),
+        ("split articles", lambda m: m["splits"][2].update(articles=m["splits"][2]["articles"] - 1), "split test"),
+        ("label counts", lambda m: m["splits"][0]["stances"].update(threat=m["splits"][0]["stances"]["threat"] + 1), "split train"),
         ("dropped file entry", lambda m: m["files"].pop(), "not listed in the manifest"),
     ],
 )
-def test_edited_manifest(copy, what, change, needle):
+def test_edited_and_resealed_manifest(copy, what, change, needle):
     edit_manifest(copy, change)
     expect_failure(copy, needle)
 
