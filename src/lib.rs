@@ -4,7 +4,9 @@
 //! [`write`] → [`manifest`] / [`verify`] → [`audit`]. [`release`] runs the stages into a verified,
 //! content-hashed release; [`cli`] is the command line over all of it.
 
+pub mod audit;
 pub mod cli;
+pub mod diff;
 pub mod error;
 pub mod eval;
 pub mod label;

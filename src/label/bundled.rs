@@ -3,9 +3,13 @@
 include!(concat!(env!("OUT_DIR"), "/bundled_rules.rs"));
 
 impl super::RuleSet {
-    /// The rule set bundled into this binary.
+    /// The rule set bundled into this binary: the same build labels the same way wherever it runs.
     pub fn bundled() -> Result<super::RuleSet, super::RuleError> {
-        let _ = BUNDLED;
-        super::RuleSet::load(std::path::Path::new(env!("CARGO_MANIFEST_DIR")))
+        super::RuleSet::from_files(
+            BUNDLED
+                .iter()
+                .map(|(path, text)| (path.to_string(), text.to_string()))
+                .collect(),
+        )
     }
 }

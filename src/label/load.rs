@@ -35,6 +35,10 @@ pub(crate) struct RawRule {
     /// Fire only when a negator is in scope (e.g. «لن نسمح»).
     #[serde(default)]
     pub only_negated: bool,
+    /// This rule's own negators, replacing the function-word list (e.g. only لن/لا for a
+    /// forward-looking commitment, not the narrative لم).
+    #[serde(default)]
+    pub negators: Vec<String>,
     /// Require an accepted actor mention within this many tokens (0 = no requirement).
     #[serde(default)]
     pub near_actor: usize,
@@ -44,6 +48,9 @@ pub(crate) struct RawRule {
     /// Ignore the term when the next token is one of these.
     #[serde(default)]
     pub not_after: Vec<String>,
+    /// Fire only when the next token (same clause) is one of these.
+    #[serde(default)]
+    pub needs_after: Vec<String>,
     /// Ignore the term when the previous token is one of these.
     #[serde(default)]
     pub not_before: Vec<String>,

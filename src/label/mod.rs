@@ -43,12 +43,13 @@
 
 mod bundled;
 mod load;
+mod matcher;
 
 pub use load::{Actor, ContextName, Examples};
 
 use crate::normalize::{Normalized, is_word_char, normalize_into, normalize_str};
-use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use load::*;
+use matcher::{Trie, WordTable};
 use sha2::{Digest, Sha256};
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -235,13 +236,16 @@ struct Logic {
     neg_window: usize,
     near_actor: usize,
     only_negated: bool,
-    prep: HashSet<String>,
-    not_after: HashSet<String>,
-    not_before: HashSet<String>,
+    /// this rule's own negators (empty: the function-word list)
+    negators: WordSet,
+    prep: WordSet,
+    not_after: WordSet,
+    needs_after: WordSet,
+    not_before: WordSet,
     kinds: Vec<String>,
     role: Option<String>,
-    block_prev: HashSet<String>,
-    block_next: HashSet<String>,
+    block_prev: WordSet,
+    block_next: WordSet,
     block_window: usize,
 }
 
@@ -251,22 +255,22 @@ pub struct RuleSet {
     logic: Vec<Logic>,
     actors: Vec<Actor>,
     actor_index: HashMap<String, usize>,
-    ctx: Vec<(HashSet<String>, HashSet<String>)>,
-    role_rule: HashMap<Role, usize>,
+    ctx: Vec<(WordSet, WordSet)>,
+    role_rule: HashMap<Role, usize, std::hash::BuildHasherDefault<Fx>>,
     name_not_cue: Option<usize>,
     kind_rules: Vec<usize>,
-    ac: AhoCorasick,
+    trie: Trie,
+    words: WordTable,
     pat_entries: Vec<Vec<Entry>>,
-    negators: HashSet<String>,
-    conditionals: HashSet<String>,
-    breakers: HashSet<String>,
+    negators: WordSet,
+    conditionals: WordSet,
+    breakers: WordSet,
     cond_window: usize,
     sha: String,
 }
 
-const PRON: &[&str] = &[
-    "ه", "ها", "هم", "هما", "كم", "كما", "نا", "ك", "هن", "ي", "ا",
-];
+// no ي: after a cue word it is nearly always a nisba adjective (اجتماعي، سياسي), not "my"
+const PRON: &[&str] = &["ه", "ها", "هم", "هما", "كم", "كما", "نا", "ك", "هن", "ا"];
 
 fn pfx_ok(p: Pfx, s: &str) -> bool {
     match p {
@@ -313,37 +317,44 @@ struct Tok {
     brk: bool,
 }
 
-fn tokenize(t: &str, out: &mut Vec<Tok>) {
-    out.clear();
-    let mut start: Option<usize> = None;
-    let mut brk = true;
-    for (i, c) in t.char_indices() {
-        if is_word_char(c) {
-            if start.is_none() {
-                start = Some(i);
-            }
-        } else {
-            if let Some(s) = start.take() {
-                out.push(Tok { s, e: i, brk });
-                brk = false;
-            }
-            if !matches!(c, ' ') {
-                brk = true;
-            }
-        }
-    }
-    if let Some(s) = start {
-        out.push(Tok { s, e: t.len(), brk });
-    }
-}
-
 fn strip_conj(t: &str) -> &str {
     t.strip_prefix('و')
         .or_else(|| t.strip_prefix('ف'))
         .unwrap_or(t)
 }
 
-fn in_set(set: &HashSet<String>, t: &str) -> bool {
+/// FxHash-style hasher for the small word sets probed per token (SipHash costs more than the
+/// rest of the lookup).
+#[derive(Default, Clone, Copy)]
+struct Fx(u64);
+
+impl std::hash::Hasher for Fx {
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) {
+        const K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+        let mut h = self.0;
+        let mut c = bytes.chunks_exact(8);
+        for w in &mut c {
+            h = (h.rotate_left(5) ^ u64::from_le_bytes(w.try_into().unwrap())).wrapping_mul(K);
+        }
+        for &b in c.remainder() {
+            h = (h.rotate_left(5) ^ b as u64).wrapping_mul(K);
+        }
+        self.0 = h;
+    }
+    #[inline]
+    fn write_u8(&mut self, i: u8) {
+        self.0 = (self.0.rotate_left(5) ^ i as u64).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+    #[inline]
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+type WordSet = HashSet<String, std::hash::BuildHasherDefault<Fx>>;
+
+fn in_set(set: &WordSet, t: &str) -> bool {
     if set.contains(t) {
         return true;
     }
@@ -352,16 +363,16 @@ fn in_set(set: &HashSet<String>, t: &str) -> bool {
         return true;
     }
     for p in ['ب', 'ل', 'ك'] {
-        if let Some(b) = a.strip_prefix(p) {
-            if set.contains(b) {
-                return true;
-            }
+        if let Some(b) = a.strip_prefix(p)
+            && set.contains(b)
+        {
+            return true;
         }
     }
     false
 }
 
-fn norm_set(v: &[String]) -> HashSet<String> {
+fn norm_set(v: &[String]) -> WordSet {
     v.iter()
         .map(|s| normalize_str(s))
         .filter(|s| !s.is_empty())
@@ -377,35 +388,84 @@ struct Cand {
 }
 
 impl RuleSet {
-    /// Loads `root/rules/**/*.toml` and `root/lexicon/**/*.toml` (root = the crate root).
+    /// Loads `root/rules/**/*.toml` and `root/lexicon/**/*.toml` (root = the crate root): reads
+    /// the files and calls [`RuleSet::from_files`] (same rule set, same hash).
     pub fn load(root: &Path) -> Result<RuleSet, RuleError> {
-        let rule_files = toml_files(root, "rules")?;
-        let lex_files = toml_files(root, "lexicon")?;
-        // hash
-        let mut all: Vec<(String, Vec<u8>)> = Vec::new();
-        for (rel, p) in rule_files.iter().chain(lex_files.iter()) {
-            let b = std::fs::read(p).map_err(|e| RuleError::Io {
-                path: p.clone(),
-                source: e,
-            })?;
-            all.push((rel.clone(), b));
+        let mut files = Vec::new();
+        for sub in ["rules", "lexicon"] {
+            for (rel, p) in toml_files(root, sub)? {
+                let b = std::fs::read(&p).map_err(|e| RuleError::Io {
+                    path: p.clone(),
+                    source: e,
+                })?;
+                let s = String::from_utf8(b).map_err(|e| RuleError::Io {
+                    path: p.clone(),
+                    source: std::io::Error::new(std::io::ErrorKind::InvalidData, e),
+                })?;
+                files.push((rel, s));
+            }
         }
+        Self::build(root, files)
+    }
+
+    /// Builds the rule set from file contents: `(path, content)` pairs where the path is
+    /// `/`-joined and relative to the root (`rules/threat.toml`, `lexicon/actors.toml`), e.g.
+    /// the bundled files embedded with `include_str!`. Every path must be a `*.toml` file under
+    /// `rules/` or `lexicon/`; the hash is the same as [`RuleSet::load`] gives for the same files.
+    pub fn from_files(files: Vec<(String, String)>) -> Result<RuleSet, RuleError> {
+        Self::build(Path::new(""), files)
+    }
+
+    fn build(root: &Path, files: Vec<(String, String)>) -> Result<RuleSet, RuleError> {
+        let mut rule_files: Vec<(String, PathBuf)> = Vec::new();
+        let mut lex_files: Vec<(String, PathBuf)> = Vec::new();
+        let mut all: Vec<(String, String)> = Vec::with_capacity(files.len());
+        for (rel, text) in files {
+            let p = root.join(&rel);
+            if !rel.ends_with(".toml") {
+                return Err(RuleError::Invalid {
+                    path: p,
+                    line: 0,
+                    column: 0,
+                    message: "not a .toml file".into(),
+                });
+            }
+            if rel.starts_with("rules/") {
+                rule_files.push((rel.clone(), p));
+            } else if rel.starts_with("lexicon/") {
+                lex_files.push((rel.clone(), p));
+            } else {
+                return Err(RuleError::Invalid {
+                    path: p,
+                    line: 0,
+                    column: 0,
+                    message: "rule-set files must be under rules/ or lexicon/".into(),
+                });
+            }
+            all.push((rel, text));
+        }
+        rule_files.sort_by(|a, b| a.0.cmp(&b.0));
+        lex_files.sort_by(|a, b| a.0.cmp(&b.0));
         all.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+        for w in all.windows(2) {
+            if w[0].0 == w[1].0 {
+                return Err(RuleError::Invalid {
+                    path: root.join(&w[0].0),
+                    line: 0,
+                    column: 0,
+                    message: "file given twice".into(),
+                });
+            }
+        }
         let mut h = Sha256::new();
         for (rel, b) in &all {
             h.update(rel.as_bytes());
             h.update([0u8]);
             h.update((b.len() as u64).to_le_bytes());
-            h.update(b);
+            h.update(b.as_bytes());
         }
         let sha = hex::encode(h.finalize());
-        let content: HashMap<String, String> = all
-            .into_iter()
-            .map(|(r, b)| {
-                let s = String::from_utf8(b).unwrap_or_default();
-                (r, s)
-            })
-            .collect();
+        let content: HashMap<String, String> = all.into_iter().collect();
 
         let mut patterns: Vec<String> = Vec::new();
         let mut pat_index: HashMap<String, usize> = HashMap::new();
@@ -537,15 +597,15 @@ impl RuleSet {
         }
         // serves must point to known actors
         for a in &actors {
-            if let Some(s) = &a.serves {
-                if !actor_index.contains_key(s) {
-                    return Err(RuleError::Invalid {
-                        path: root.join("lexicon"),
-                        line: 0,
-                        column: 0,
-                        message: format!("actor `{}` serves unknown actor `{}`", a.id, s),
-                    });
-                }
+            if let Some(s) = &a.serves
+                && !actor_index.contains_key(s)
+            {
+                return Err(RuleError::Invalid {
+                    path: root.join("lexicon"),
+                    line: 0,
+                    column: 0,
+                    message: format!("actor `{}` serves unknown actor `{}`", a.id, s),
+                });
             }
         }
         for (n, e) in actor_entries {
@@ -565,7 +625,8 @@ impl RuleSet {
         let mut rules: Vec<Rule> = Vec::new();
         let mut logic: Vec<Logic> = Vec::new();
         let mut codes: HashMap<String, String> = HashMap::new();
-        let mut role_rule = HashMap::new();
+        let mut role_rule: HashMap<Role, usize, std::hash::BuildHasherDefault<Fx>> =
+            HashMap::default();
         let mut name_not_cue = None;
         let mut kind_rules = Vec::new();
         for (rel, p) in &rule_files {
@@ -616,8 +677,10 @@ impl RuleSet {
                     neg_window: r.negation_window.unwrap_or(3),
                     near_actor: r.near_actor,
                     only_negated: r.only_negated,
+                    negators: norm_set(&r.negators),
                     prep: norm_set(&r.prep),
                     not_after: norm_set(&r.not_after),
+                    needs_after: norm_set(&r.needs_after),
                     not_before: norm_set(&r.not_before),
                     block_prev: norm_set(&r.block_prev),
                     block_next: norm_set(&r.block_next),
@@ -801,28 +864,24 @@ impl RuleSet {
         // every used actor role needs a rule
         for pe in &pat_entries {
             for e in pe {
-                if let Target::Actor { role, .. } = e.target {
-                    if !role_rule.contains_key(&role) {
-                        return Err(RuleError::Invalid {
-                            path: root.join("rules"),
-                            line: 0,
-                            column: 0,
-                            message: format!("no actor rule for role {role:?}"),
-                        });
-                    }
+                if let Target::Actor { role, .. } = e.target
+                    && !role_rule.contains_key(&role)
+                {
+                    return Err(RuleError::Invalid {
+                        path: root.join("rules"),
+                        line: 0,
+                        column: 0,
+                        message: format!("no actor rule for role {role:?}"),
+                    });
                 }
             }
         }
-        let ac = AhoCorasick::builder()
-            .match_kind(MatchKind::Standard)
-            .kind(Some(AhoCorasickKind::ContiguousNFA))
-            .build(&patterns)
-            .map_err(|e| RuleError::Invalid {
-                path: root.to_path_buf(),
-                line: 0,
-                column: 0,
-                message: format!("automaton: {e}"),
-            })?;
+        let trie = Trie::new(&patterns).map_err(|message| RuleError::Invalid {
+            path: root.to_path_buf(),
+            line: 0,
+            column: 0,
+            message,
+        })?;
         Ok(RuleSet {
             rules,
             logic,
@@ -832,7 +891,8 @@ impl RuleSet {
             role_rule,
             name_not_cue,
             kind_rules,
-            ac,
+            trie,
+            words: WordTable::new(),
             pat_entries,
             negators: norm_set(&fw.negators),
             conditionals: norm_set(&fw.conditionals),
@@ -854,10 +914,33 @@ impl RuleSet {
         self.actor_index.get(id).map(|&i| &self.actors[i])
     }
 
-    /// Benchmark helper: number of raw automaton matches in normalized `text`.
+    /// Benchmark helper: normalizes `sentence`, finds the pattern hits that pass the clitic
+    /// checks and returns their number (normalize + match, without the labeling logic).
+    #[doc(hidden)]
+    pub fn match_count(&self, sentence: &str) -> usize {
+        SCRATCH.with(|b| {
+            let mut b = b.borrow_mut();
+            let sc = &mut *b;
+            normalize_into(sentence, &mut sc.norm);
+            self.tokenize(&sc.norm, &mut sc.toks);
+            sc.acts.clear();
+            sc.cues.clear();
+            self.candidates(sentence, &sc.norm, &sc.toks, &mut sc.acts, &mut sc.cues);
+            sc.acts.len() + sc.cues.len()
+        })
+    }
+
+    /// Former benchmark helper, kept for callers: same as [`RuleSet::match_count`] (normalizing
+    /// already normalized text changes nothing).
     #[doc(hidden)]
     pub fn raw_match_count(&self, text: &str) -> usize {
-        self.ac.find_overlapping_iter(text).count()
+        self.match_count(text)
+    }
+
+    /// Benchmark helper: (trie nodes, transition table bytes).
+    #[doc(hidden)]
+    pub fn matcher_stats(&self) -> (usize, usize) {
+        self.trie.stats()
     }
 
     pub fn actors(&self) -> &[Actor] {
@@ -874,14 +957,81 @@ impl RuleSet {
         char_start: usize,
         kind: &str,
     ) -> Labels {
-        thread_local! {
-            static BUF: std::cell::RefCell<(Normalized, Vec<Tok>)> = std::cell::RefCell::new((Normalized::default(), Vec::new()));
-        }
-        BUF.with(|b| {
+        SCRATCH.with(|b| {
             let mut b = b.borrow_mut();
-            let (norm, toks) = &mut *b;
-            self.label_with(article, byte_start, byte_end, char_start, kind, norm, toks)
+            self.label_with(article, byte_start, byte_end, char_start, kind, &mut b)
         })
+    }
+
+    /// Word tokens of normalized text from its word bounds; `brk` marks a token preceded by
+    /// punctuation (a clause boundary) or the sentence start.
+    fn tokenize(&self, norm: &Normalized, out: &mut Vec<Tok>) {
+        out.clear();
+        let tb = norm.text.as_bytes();
+        let mut prev_end = usize::MAX;
+        for w in norm.word_bounds().chunks_exact(2) {
+            let (s, e) = (w[0] as usize, w[1] as usize);
+            // words are separated by exactly one space unless there is punctuation between
+            let brk = prev_end == usize::MAX || s != prev_end + 1 || tb[prev_end] != b' ';
+            out.push(Tok { s, e, brk });
+            prev_end = e;
+        }
+    }
+
+    /// Every pattern hit that starts at a token start or right after an allowed proclitic and
+    /// whose clitics fit its entry (unresolved; in token order).
+    fn candidates(
+        &self,
+        src: &str,
+        norm: &Normalized,
+        toks: &[Tok],
+        acts: &mut Vec<Cand>,
+        cues: &mut Vec<Cand>,
+    ) {
+        let t = norm.text.as_str();
+        let tb = t.as_bytes();
+        let n = tb.len();
+        for tk in toks {
+            let s = tk.s;
+            let ns = 1 + proclitic_len(tb, s, tk.e);
+            let starts = [s, s + 2, s + 4, s + 6];
+            for &ps in &starts[..ns] {
+                self.trie.walk(tb, ps, |pid, pe| {
+                    let mut te = pe;
+                    while te < n && te - pe <= 8 {
+                        let (w, l) = self.words.at(tb, te);
+                        if !w {
+                            break;
+                        }
+                        te += l;
+                    }
+                    let pre = &t[s..ps];
+                    let suf = &t[pe..te];
+                    for &e in &self.pat_entries[pid] {
+                        if !pfx_ok(e.pfx, pre) || !sfx_ok(e.sfx, suf) {
+                            continue;
+                        }
+                        // a ه that was ة in the source is the word's own ending (الأمانة), not
+                        // the pronoun suffix of the term (الأمان + ه)
+                        if suf.starts_with('ه') && src[norm.source_offset(pe)..].starts_with('ة')
+                        {
+                            continue;
+                        }
+                        let c = Cand {
+                            ps,
+                            pe,
+                            ts: s,
+                            te,
+                            entry: e,
+                        };
+                        match e.target {
+                            Target::Actor { .. } => acts.push(c),
+                            Target::Cue { .. } => cues.push(c),
+                        }
+                    }
+                });
+            }
+        }
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -892,12 +1042,9 @@ impl RuleSet {
         be: usize,
         cs: usize,
         kind: &str,
-        norm: &mut Normalized,
-        toks: &mut Vec<Tok>,
+        sc: &mut Scratch,
     ) -> Labels {
         let sent = &article[bs..be];
-        let mut ev: Vec<(usize, usize, usize, String, Mode)> = Vec::new(); // (nstart, nend, rule, label, mode)
-        let mut actors: Vec<String> = Vec::new();
         // sentence-kind none rules
         for &ri in &self.kind_rules {
             if self.logic[ri].kinds.iter().any(|k| k == kind) {
@@ -916,56 +1063,21 @@ impl RuleSet {
                 };
             }
         }
+        let Scratch {
+            norm,
+            toks,
+            acts,
+            cues,
+            ev,
+            actor_toks,
+            actor_ids,
+        } = sc;
         normalize_into(sent, norm);
         let t = norm.text.as_str();
-        let tb = t.as_bytes();
-        // candidates
-        let mut acts: Vec<Cand> = Vec::new();
-        let mut cues: Vec<Cand> = Vec::new();
-        for m in self.ac.find_overlapping_iter(t) {
-            let (ps, pe) = (m.start(), m.end());
-            // token extension
-            let mut ts = ps;
-            while ts > 0 {
-                let c = t[..ts].chars().next_back().unwrap();
-                if !is_word_char(c) {
-                    break;
-                }
-                ts -= c.len_utf8();
-                if ps - ts > 8 {
-                    break;
-                }
-            }
-            let mut te = pe;
-            while te < tb.len() {
-                let c = t[te..].chars().next().unwrap();
-                if !is_word_char(c) {
-                    break;
-                }
-                te += c.len_utf8();
-                if te - pe > 8 {
-                    break;
-                }
-            }
-            let pre = &t[ts..ps];
-            let suf = &t[pe..te];
-            for &e in &self.pat_entries[m.pattern().as_usize()] {
-                if !pfx_ok(e.pfx, pre) || !sfx_ok(e.sfx, suf) {
-                    continue;
-                }
-                let c = Cand {
-                    ps,
-                    pe,
-                    ts,
-                    te,
-                    entry: e,
-                };
-                match e.target {
-                    Target::Actor { .. } => acts.push(c),
-                    Target::Cue { .. } => cues.push(c),
-                }
-            }
-        }
+        self.tokenize(norm, toks);
+        acts.clear();
+        cues.clear();
+        self.candidates(sent, norm, toks, acts, cues);
         if acts.is_empty() && cues.is_empty() {
             return Labels {
                 stance: Stance::None,
@@ -974,9 +1086,12 @@ impl RuleSet {
                 evidence: vec![],
             };
         }
-        let acts = resolve(acts);
-        let cues = resolve(cues);
-        tokenize(t, toks);
+        resolve(acts);
+        resolve(cues);
+        ev.clear();
+        actor_toks.clear();
+        actor_ids.clear();
+        let toks: &[Tok] = toks;
         let tok_at = |pos: usize| -> usize {
             match toks.binary_search_by(|tk| {
                 if tk.e <= pos {
@@ -993,8 +1108,7 @@ impl RuleSet {
         };
         let tok_str = |i: usize| -> &str { &t[toks[i].s..toks[i].e] };
         // actors
-        let mut actor_toks: Vec<(usize, usize)> = Vec::new(); // token index range of accepted actors
-        for c in &acts {
+        for c in acts.iter() {
             let Target::Actor { actor, role, ctx } = c.entry.target else {
                 continue;
             };
@@ -1028,14 +1142,13 @@ impl RuleSet {
                 }
             };
             if ok {
-                let id = &self.actors[actor as usize].id;
-                ev.push((c.ts, c.te, ri, format!("actor:{id}"), Mode::Asserted));
-                actors.push(id.clone());
+                ev.push((c.ts, c.te, ri, Lab::Actor(actor), Mode::Asserted));
+                actor_ids.push(actor);
                 actor_toks.push((ti, tj));
             }
         }
         // cues
-        for c in &cues {
+        for c in cues.iter() {
             let Target::Cue { rule } = c.entry.target else {
                 continue;
             };
@@ -1048,7 +1161,7 @@ impl RuleSet {
             {
                 if let Some(nr) = self.name_not_cue {
                     let a = acts.iter().find(|a| a.ps <= c.ps && a.pe >= c.pe).unwrap();
-                    ev.push((a.ts, a.te, nr, "none".into(), Mode::Asserted));
+                    ev.push((a.ts, a.te, nr, Lab::St(Stance::None), Mode::Asserted));
                 }
                 continue;
             }
@@ -1063,6 +1176,12 @@ impl RuleSet {
             {
                 continue;
             }
+            let next_ok = tj + 1 < toks.len()
+                && !toks[tj + 1].brk
+                && in_set(&lg.needs_after, tok_str(tj + 1));
+            if !lg.needs_after.is_empty() && !next_ok {
+                continue;
+            }
             if lg.near_actor > 0
                 && !actor_toks
                     .iter()
@@ -1072,8 +1191,13 @@ impl RuleSet {
             }
             if !lg.prep.is_empty() {
                 let mut found = false;
-                for k in tj + 1..(tj + 3).min(toks.len()) {
-                    if toks[k].brk {
+                for (k, tk) in toks
+                    .iter()
+                    .enumerate()
+                    .take((tj + 3).min(toks.len()))
+                    .skip(tj + 1)
+                {
+                    if tk.brk {
                         break;
                     }
                     if in_set(&lg.prep, tok_str(k))
@@ -1101,9 +1225,12 @@ impl RuleSet {
                 if in_set(&self.breakers, w) {
                     break;
                 }
-                if dist <= lg.neg_window
-                    && (self.negators.contains(w) || self.negators.contains(strip_conj(w)))
-                {
+                let negs = if lg.negators.is_empty() {
+                    &self.negators
+                } else {
+                    &lg.negators
+                };
+                if dist <= lg.neg_window && (negs.contains(w) || negs.contains(strip_conj(w))) {
                     mode = Mode::Negated;
                     break;
                 }
@@ -1125,18 +1252,15 @@ impl RuleSet {
             } else {
                 base
             };
-            ev.push((c.ts, c.te, ri, label.as_str().to_string(), mode));
+            ev.push((c.ts, c.te, ri, Lab::St(label), mode));
         }
         // build
         let mut stances: Vec<Stance> = Vec::new();
-        for e in &ev {
-            let s = match e.3.as_str() {
-                "cooperation" => Stance::Cooperation,
-                "threat" => Stance::Threat,
-                "reassurance" => Stance::Reassurance,
-                _ => continue,
-            };
-            if !stances.contains(&s) {
+        for e in ev.iter() {
+            if let Lab::St(s) = e.3
+                && s != Stance::None
+                && !stances.contains(&s)
+            {
                 stances.push(s);
             }
         }
@@ -1146,24 +1270,44 @@ impl RuleSet {
             .copied()
             .max_by_key(|s| s.rank())
             .unwrap_or(Stance::None);
-        actors.sort();
-        actors.dedup();
-        // char offsets
-        let mut evidence: Vec<Evidence> = ev
-            .into_iter()
-            .map(|(ns, ne, ri, label, mode)| {
-                let r = norm.source_range(ns, ne);
-                let c0 = cs + sent[..r.start].chars().count();
-                let c1 = c0 + sent[r.start..r.end].chars().count();
-                Evidence {
-                    rule: self.rules[ri].code.clone(),
-                    label,
-                    mode,
-                    char_start: c0 as u32,
-                    char_end: c1 as u32,
-                }
+        actor_ids
+            .sort_unstable_by(|&a, &b| self.actors[a as usize].id.cmp(&self.actors[b as usize].id));
+        actor_ids.dedup();
+        let actors: Vec<String> = actor_ids
+            .iter()
+            .map(|&a| self.actors[a as usize].id.clone())
+            .collect();
+        // char offsets: walk the sentence once, in order of source offsets
+        let mut spans: Vec<(usize, usize, usize)> = ev
+            .iter()
+            .enumerate()
+            .map(|(i, e)| {
+                let r = norm.source_range(e.0, e.1);
+                (r.start, r.end, i)
             })
             .collect();
+        spans.sort_unstable();
+        let sb = sent.as_bytes();
+        let count = |a: usize, b: usize| sb[a..b].iter().filter(|&&x| (x as i8) >= -0x40).count();
+        let mut evidence: Vec<Evidence> = Vec::with_capacity(ev.len());
+        let (mut pos, mut cpos) = (0usize, cs);
+        for (s, e, i) in spans {
+            cpos += count(pos, s);
+            pos = s;
+            let c1 = cpos + count(s, e);
+            let (_, _, ri, lab, mode) = ev[i];
+            let label = match lab {
+                Lab::Actor(a) => format!("actor:{}", self.actors[a as usize].id),
+                Lab::St(s) => s.as_str().to_string(),
+            };
+            evidence.push(Evidence {
+                rule: self.rules[ri].code.clone(),
+                label,
+                mode,
+                char_start: cpos as u32,
+                char_end: c1 as u32,
+            });
+        }
         evidence.sort_by(|a, b| {
             (a.char_start, a.char_end, &a.rule, &a.label).cmp(&(
                 b.char_start,
@@ -1252,21 +1396,124 @@ impl RuleSet {
 }
 
 /// Leftmost-longest selection among valid candidates; candidates with the same span are all kept.
-fn resolve(mut v: Vec<Cand>) -> Vec<Cand> {
+fn resolve(v: &mut Vec<Cand>) {
     v.sort_by(|a, b| a.ps.cmp(&b.ps).then((b.pe - b.ps).cmp(&(a.pe - a.ps))));
-    let mut out: Vec<Cand> = Vec::with_capacity(v.len());
     let mut last_end = 0usize;
     let mut last_span = (usize::MAX, usize::MAX);
-    for c in v {
+    v.retain(|c| {
         if (c.ps, c.pe) == last_span {
-            out.push(c);
-            continue;
+            return true;
         }
         if c.ps >= last_end {
             last_end = c.pe;
             last_span = (c.ps, c.pe);
-            out.push(c);
+            return true;
+        }
+        false
+    });
+}
+
+// proclitic letter flags, by the low byte of U+06xx
+const P1: u8 = 1; // و ف ب ك ل س (a first proclitic)
+const CONJ: u8 = 2; // و ف
+const P2: u8 = 4; // ب ك ل س (after و/ف)
+const F_LAM: u8 = 8;
+const F_TA: u8 = 16;
+const F_WAW: u8 = 32;
+
+const fn build_pfx_flags() -> [u8; 256] {
+    let mut t = [0u8; 256];
+    t[0x48] = P1 | CONJ | F_WAW; // و
+    t[0x41] = P1 | CONJ; // ف
+    t[0x28] = P1 | P2; // ب
+    t[0x43] = P1 | P2; // ك
+    t[0x44] = P1 | P2 | F_LAM; // ل
+    t[0x33] = P1 | P2; // س
+    t[0x2A] = F_TA; // ت
+    t
+}
+
+static PFX_FLAGS: [u8; 256] = build_pfx_flags();
+
+/// Proclitic flags of the character at byte `i` (0 unless a U+06xx letter wholly before `end`).
+#[inline(always)]
+fn pflags(t: &[u8], i: usize, end: usize) -> u8 {
+    if i + 1 < end && (t[i] == 0xD8 || t[i] == 0xD9) {
+        PFX_FLAGS[(((t[i] & 3) << 6) | (t[i + 1] & 0x3F)) as usize]
+    } else {
+        0
+    }
+}
+
+/// Number of proclitic letters (0–3) that a pattern may follow at the start of the token
+/// `t[s..e]` (see `pfx_ok`): و ف ب ك ل س; then ب ك ل س after و/ف, or ت after ل; then ت after و ل.
+/// Each is followed by at least one more character of the token.
+#[inline(always)]
+fn proclitic_len(t: &[u8], s: usize, e: usize) -> usize {
+    let c1 = pflags(t, s, e);
+    let c2 = pflags(t, s + 2, e);
+    let c3 = pflags(t, s + 4, e);
+    let l1 = (c1 & P1 != 0) & (s + 2 < e);
+    let l2 = l1
+        & (((c1 & CONJ != 0) & (c2 & P2 != 0)) | ((c1 & F_LAM != 0) & (c2 & F_TA != 0)))
+        & (s + 4 < e);
+    let l3 = l2 & (c1 & F_WAW != 0) & (c2 & F_LAM != 0) & (c3 & F_TA != 0) & (s + 6 < e);
+    l1 as usize + l2 as usize + l3 as usize
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Lab {
+    Actor(u32),
+    St(Stance),
+}
+
+/// Per-thread buffers reused across sentences.
+#[derive(Default)]
+struct Scratch {
+    norm: Normalized,
+    toks: Vec<Tok>,
+    acts: Vec<Cand>,
+    cues: Vec<Cand>,
+    ev: Vec<(usize, usize, usize, Lab, Mode)>,
+    actor_toks: Vec<(usize, usize)>,
+    actor_ids: Vec<u32>,
+}
+
+thread_local! {
+    static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch::default());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The proclitic starts hand-coded in `candidates` are exactly the union of `pfx_ok`.
+    #[test]
+    fn proclitic_starts_match_pfx_ok() {
+        let letters = ["و", "ف", "ب", "ك", "ل", "س", "ت", "ا", "م"];
+        let mut all = vec![String::new()];
+        for a in letters {
+            all.push(a.to_string());
+            for b in letters {
+                all.push(format!("{a}{b}"));
+                for c in letters {
+                    all.push(format!("{a}{b}{c}"));
+                }
+            }
+        }
+        let w = WordTable::new();
+        for p in all {
+            let any = pfx_ok(Pfx::Name, &p) || pfx_ok(Pfx::AfterLl, &p) || pfx_ok(Pfx::Cue, &p);
+            let text = format!("{p}ىىى");
+            let tb = text.as_bytes();
+            let (s, mut e) = (0, 0);
+            while e < tb.len() && w.at(tb, e).0 {
+                e += w.at(tb, e).1;
+            }
+            // the candidate starts cover exactly the allowed proclitic strings that fit
+            let k = proclitic_len(tb, s, e);
+            let found = p.len() <= 2 * k && p.len() % 2 == 0 && (p.is_empty() || e > p.len());
+            assert_eq!(found, any, "{p}");
         }
     }
-    out
 }
