@@ -60,7 +60,10 @@ pub struct DiffReport {
     pub examples: Vec<Relabeled>,
 }
 
-fn rows(release: &Path, manifest: &Manifest) -> Result<(HashMap<String, Row>, BTreeMap<String, u64>)> {
+fn rows(
+    release: &Path,
+    manifest: &Manifest,
+) -> Result<(HashMap<String, Row>, BTreeMap<String, u64>)> {
     let mut out = HashMap::new();
     let mut rules: BTreeMap<String, u64> = BTreeMap::new();
     for f in &manifest.data_files {
@@ -74,7 +77,13 @@ fn rows(release: &Path, manifest: &Manifest) -> Result<(HashMap<String, Row>, BT
                 }
                 out.insert(
                     r.record_id,
-                    Row { split: r.split, stance: r.stance, stances: r.stances, actors: r.actors, rules: fired },
+                    Row {
+                        split: r.split,
+                        stance: r.stance,
+                        stances: r.stances,
+                        actors: r.actors,
+                        rules: fired,
+                    },
                 );
             }
             Ok(())
@@ -152,7 +161,10 @@ pub fn diff(old_dir: &Path, new_dir: &Path) -> Result<DiffReport> {
         });
     }
     for code in old_rules.keys().chain(new_rules.keys()) {
-        let (a, b) = (old_rules.get(code).copied().unwrap_or(0), new_rules.get(code).copied().unwrap_or(0));
+        let (a, b) = (
+            old_rules.get(code).copied().unwrap_or(0),
+            new_rules.get(code).copied().unwrap_or(0),
+        );
         if a != b {
             report.rule_changes.insert(code.clone(), (a, b));
         }
@@ -174,7 +186,11 @@ pub fn diff(old_dir: &Path, new_dir: &Path) -> Result<DiffReport> {
         m
     };
     report.metadata_changed = strip(&old_m) != strip(&new_m);
-    report.required_bump = if report.removed > 0 || report.relabeled > 0 || report.split_moves > 0 || report.schema_changed {
+    report.required_bump = if report.removed > 0
+        || report.relabeled > 0
+        || report.split_moves > 0
+        || report.schema_changed
+    {
         Bump::Major
     } else if report.added > 0 {
         Bump::Minor
@@ -186,7 +202,10 @@ pub fn diff(old_dir: &Path, new_dir: &Path) -> Result<DiffReport> {
     let parse = |v: &str| {
         semver::Version::parse(v).map_err(|e| Error::Verify(format!("version `{v}`: {e}")))
     };
-    report.actual_bump = bump_between(&parse(&old_m.dataset.version)?, &parse(&new_m.dataset.version)?);
+    report.actual_bump = bump_between(
+        &parse(&old_m.dataset.version)?,
+        &parse(&new_m.dataset.version)?,
+    );
     report.version_ok = report.actual_bump >= report.required_bump;
     Ok(report)
 }

@@ -28,6 +28,13 @@ pub enum Command {
     Label(LabelArgs),
     /// Check every hash and file of a release (exit 0 when all hold, 2 otherwise).
     Verify(VerifyArgs),
+    /// Compare two releases: records added, removed, relabeled, split moves, rule firings, and
+    /// the version bump the change needs (exit 1 when NEW's version is too small a bump).
+    Diff(DiffArgs),
+    /// Write a release's records in another format (JSON Lines) for tools that do not read Parquet.
+    Export(ExportArgs),
+    /// Restore the text of a text-free release from your own copy of the sources.
+    Hydrate(HydrateArgs),
     /// Merge shard results (`build --shard I/N`) into one release, byte-identical to a
     /// single-machine build.
     Merge(MergeArgs),
@@ -36,6 +43,8 @@ pub enum Command {
     Rules(RulesCommand),
     /// Score the pipeline against a gold file (labeling guide format).
     Eval(EvalArgs),
+    /// Audit a release: data-quality checks and the spec's gates (exit 0 pass, 1 warn, 2 fail).
+    Audit(super::audit::AuditArgs),
 }
 
 #[derive(Debug, Args)]
@@ -123,12 +132,54 @@ pub struct LabelArgs {
 #[derive(Debug, Args)]
 pub struct VerifyArgs {
     pub release: PathBuf,
-    /// Also rebuild from the recorded inputs and compare bytes.
+    /// Also rebuild from the recorded spec and inputs and compare every byte.
     #[arg(long)]
     pub rebuild: bool,
+    /// Inputs for --rebuild of an ad hoc build (default: the recorded spec's inputs).
+    #[arg(long = "input", value_name = "PATH", requires = "rebuild")]
+    pub inputs: Vec<PathBuf>,
     /// Print the result as JSON.
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    pub old: PathBuf,
+    pub new: PathBuf,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum ExportFormat {
+    Jsonl,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    pub release: PathBuf,
+    #[arg(long, value_enum, default_value = "jsonl")]
+    pub format: ExportFormat,
+    /// Write here instead of stdout.
+    #[arg(long, short)]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct HydrateArgs {
+    /// A release built with --without-text.
+    pub release: PathBuf,
+    /// The sources (files or directories) the release was built from.
+    #[arg(long = "input", value_name = "PATH", required = true)]
+    pub inputs: Vec<PathBuf>,
+    /// Output directory; the full release goes to OUT/NAME/VERSION.
+    #[arg(long, default_value = "releases")]
+    pub out: PathBuf,
+    #[arg(long)]
+    pub json: bool,
+    #[arg(long, short)]
+    pub quiet: bool,
 }
 
 #[derive(Debug, Args)]

@@ -133,11 +133,26 @@ pub fn run(args: BuildArgs) -> anyhow::Result<u8> {
         )
     })?;
     print_summary(&report, args.json, args.quiet)?;
-    Ok(if report.manifest.quarantined.is_empty() {
+    Ok(exit_code(&report))
+}
+
+/// 1 when inputs were quarantined or the release's audit warns (its gates are on stderr), else 0.
+fn exit_code(report: &BuildReport) -> u8 {
+    let audit = crate::audit::read_stored(&report.path).ok().flatten();
+    let warned = audit
+        .as_ref()
+        .is_some_and(|a| a.status == crate::audit::Status::Warn);
+    if let Some(a) = audit.as_ref().filter(|_| warned) {
+        eprintln!(
+            "claimset: audit warnings: {}",
+            crate::audit::missed_gates(a).join("; ")
+        );
+    }
+    if report.manifest.quarantined.is_empty() && !warned {
         EXIT_OK
     } else {
         EXIT_PROBLEMS
-    })
+    }
 }
 
 pub fn run_merge(args: super::args::MergeArgs) -> anyhow::Result<u8> {
@@ -166,14 +181,10 @@ pub fn run_merge(args: super::args::MergeArgs) -> anyhow::Result<u8> {
     let report = crate::release::merge(&dirs, &args.out)
         .context("merging shards (nothing was published)")?;
     print_summary(&report, args.json, args.quiet)?;
-    Ok(if report.manifest.quarantined.is_empty() {
-        EXIT_OK
-    } else {
-        EXIT_PROBLEMS
-    })
+    Ok(exit_code(&report))
 }
 
-fn print_summary(report: &BuildReport, json: bool, quiet: bool) -> anyhow::Result<()> {
+pub fn print_summary(report: &BuildReport, json: bool, quiet: bool) -> anyhow::Result<()> {
     let m = &report.manifest;
     let total = m.totals();
     let status = match report.publication {

@@ -2,9 +2,11 @@
 //! stdout; progress and messages to stderr.
 
 mod args;
+mod audit;
 mod build;
 mod eval;
 mod output;
+mod release_tools;
 mod rules;
 mod segment;
 mod verify;
@@ -54,7 +56,11 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
         Some(Command::Label(a)) => segment::run_label(a),
         Some(Command::Verify(a)) => verify::run(a),
         Some(Command::Merge(a)) => build::run_merge(a),
+        Some(Command::Diff(a)) => release_tools::run_diff(a),
+        Some(Command::Export(a)) => release_tools::run_export(a),
+        Some(Command::Hydrate(a)) => release_tools::run_hydrate(a),
         Some(Command::Rules(c)) => rules::run(c),
         Some(Command::Eval(a)) => eval::run(a),
+        Some(Command::Audit(a)) => audit::run(a),
     }
 }

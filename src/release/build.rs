@@ -279,14 +279,32 @@ pub(crate) fn seal(
     }
 
     manifest.data_files = data_files;
+    manifest.files = Vec::new();
     manifest.content_sha256 = content_sha256;
+
+    // The audit of the staged data and article table: a gate missed with `fail = true` stops the
+    // build here (shard results are audited but never stopped: their merge is what counts).
+    let audit = crate::audit::audit(staging, &manifest, &Default::default())?;
+    if audit.status == crate::audit::Status::Fail && manifest.options.shard.is_none() {
+        return Err(Error::Release(format!(
+            "the audit failed ({}); see the spec's [audit] table",
+            crate::audit::missed_gates(&audit).join("; ")
+        )));
+    }
+    crate::audit::write_files(staging, &audit)?;
 
     // Derived documents, then the manifest that covers them.
     let card = render_card(&manifest);
     write_file(staging, "README.md", card.as_bytes())?;
     let croissant = render_croissant(&manifest);
     write_file(staging, "croissant.json", croissant.as_bytes())?;
-    for name in [ARTICLES_FILE, "README.md", "croissant.json"] {
+    for name in [
+        ARTICLES_FILE,
+        "README.md",
+        "croissant.json",
+        crate::audit::AUDIT_JSON,
+        crate::audit::AUDIT_HTML,
+    ] {
         manifest.files.push(publish::file_entry(staging, name)?);
     }
     manifest.files.sort_by(|a, b| a.path.cmp(&b.path));

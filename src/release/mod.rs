@@ -4,6 +4,7 @@ mod build;
 mod card;
 mod config;
 mod croissant;
+mod hydrate;
 mod merge;
 mod publish;
 
@@ -11,5 +12,6 @@ pub use build::{BuildReport, Publication, build};
 pub use card::render_card;
 pub use config::{BuildConfig, OnError, Shard};
 pub use croissant::render_croissant;
+pub use hydrate::hydrate;
 pub use merge::{merge, shard_dir};
 pub use publish::{file_entry as publish_file_entry, release_dir};
