@@ -85,6 +85,7 @@ struct Totals {
     splits: Vec<SplitStats>,
     removed_empty: u64,
     removed_duplicate: (u64, u64),
+    removed_boilerplate: u64,
 }
 
 fn write_release(
@@ -122,6 +123,11 @@ fn write_release(
             .collect(),
         removed_empty: 0,
         removed_duplicate: (0, 0),
+        removed_boilerplate: 0,
+    };
+    let boilerplate = match config.spec.filters.boilerplate_min_articles {
+        Some(min) => Some(boilerplate_keys(config, files, &pool, &segmenter, min)?),
+        None => None,
     };
     let mut seen: HashSet<[u8; 32]> = HashSet::new();
     let mut article_table = ArticleWriter::create(&staging.join(ARTICLES_FILE), &config.writer)?;
@@ -135,6 +141,7 @@ fn write_release(
             writers: &mut writers,
             totals: &mut totals,
             seen: &mut seen,
+            boilerplate: boilerplate.as_ref(),
             article_table: &mut article_table,
         };
         let result = consume(
@@ -161,6 +168,14 @@ fn write_release(
             filter: "drop_duplicate_articles".into(),
             removed_articles: totals.removed_duplicate.0,
             removed_sentences: totals.removed_duplicate.1,
+        });
+    }
+
+    if let Some(min) = config.spec.filters.boilerplate_min_articles {
+        filters.push(FilterCount {
+            filter: format!("boilerplate_min_articles={min}"),
+            removed_articles: 0,
+            removed_sentences: totals.removed_boilerplate,
         });
     }
 
@@ -377,6 +392,8 @@ struct Sink<'a> {
     writers: &'a mut [Option<SplitWriter>; 3],
     totals: &'a mut Totals,
     seen: &'a mut HashSet<[u8; 32]>,
+    /// Keys of sentences that recur in too many articles (the boilerplate filter), when enabled.
+    boilerplate: Option<&'a HashSet<u64>>,
     article_table: &'a mut ArticleWriter,
 }
 
@@ -447,19 +464,28 @@ impl Sink<'_> {
             totals.removed_duplicate.1 += done.records.len() as u64;
             return Ok(());
         }
+        let mut records = done.records;
+        if let Some(keys) = self.boilerplate {
+            let before = records.len();
+            records.retain(|(r, _)| {
+                let text = &article.text[r.byte_start as usize..r.byte_end as usize];
+                !keys.contains(&sentence_key(text))
+            });
+            totals.removed_boilerplate += (before - records.len()) as u64;
+        }
         let body = &article.text[article.body.clone()];
         self.article_table.push(ArticleRow {
             article_id: article.article_id.clone(),
             input: article.input.clone(),
             split: SPLITS[done.split].to_string(),
             fingerprint: hex::encode(done.fingerprint),
-            sentences: done.records.len() as u32,
+            sentences: records.len() as u32,
             body_chars: body.chars().count() as u32,
             empty: body.trim().is_empty(),
         })?;
         let stats = &mut totals.splits[done.split];
         stats.articles += 1;
-        for (record, hash) in done.records {
+        for (record, hash) in records {
             stats.rows += 1;
             *stats.stance.entry(record.stance.clone()).or_default() += 1;
             for s in &record.stances {
@@ -538,4 +564,57 @@ fn progress_bar(config: &BuildConfig, files: &[InputFile]) -> indicatif::Progres
         .progress_chars("=> "),
     );
     bar
+}
+
+/// The key of a sentence for boilerplate counting: its whitespace-collapsed text, hashed.
+fn sentence_key(text: &str) -> u64 {
+    let digest = read::fingerprint(text);
+    u64::from_le_bytes(digest[..8].try_into().expect("32-byte digest"))
+}
+
+/// Pre-pass of the boilerplate filter: the sentences that occur in at least `min_articles`
+/// different articles (duplicate articles counted once). It reads every input, whatever the
+/// shard, so every shard drops the same sentences.
+fn boilerplate_keys(
+    config: &BuildConfig,
+    files: &[InputFile],
+    pool: &rayon::ThreadPool,
+    segmenter: &Segmenter,
+    min_articles: u32,
+) -> Result<HashSet<u64>> {
+    let mut counts: std::collections::HashMap<u64, u32> = std::collections::HashMap::new();
+    let mut seen: HashSet<[u8; 32]> = HashSet::new();
+    for file in files {
+        let mut articles = Vec::new();
+        // Problems are reported by the main pass; here they only mean fewer sentences to count.
+        let _ = read::read_file(file, &config.spec.fields, config.limits, &mut |item| {
+            if let Ok(a) = item {
+                articles.push(a);
+            }
+        });
+        articles.retain(|a| seen.insert(a.fingerprint()));
+        let keys: Vec<Vec<u64>> = pool.install(|| {
+            articles
+                .par_iter()
+                .map(|a| {
+                    let mut keys: Vec<u64> = segmenter
+                        .segment(&a.text)
+                        .iter()
+                        .map(|s| sentence_key(&a.text[s.byte_start..s.byte_end]))
+                        .collect();
+                    keys.sort_unstable();
+                    keys.dedup();
+                    keys
+                })
+                .collect()
+        });
+        for key in keys.into_iter().flatten() {
+            *counts.entry(key).or_default() += 1;
+        }
+    }
+    Ok(counts
+        .into_iter()
+        .filter(|(_, n)| *n >= min_articles.max(2))
+        .map(|(k, _)| k)
+        .collect())
 }

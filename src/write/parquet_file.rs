@@ -189,12 +189,12 @@ impl RecordStream {
     }
 
     pub fn peek(&mut self) -> Result<Option<&Record>> {
-        if self.buffer.is_empty() {
-            if let Some(batch) = self.reader.next() {
-                let records = super::batch::from_batch(&batch?)
-                    .map_err(|e| Error::Verify(format!("{}: {e}", self.path.display())))?;
-                self.buffer.extend(records);
-            }
+        if self.buffer.is_empty()
+            && let Some(batch) = self.reader.next()
+        {
+            let records = super::batch::from_batch(&batch?)
+                .map_err(|e| Error::Verify(format!("{}: {e}", self.path.display())))?;
+            self.buffer.extend(records);
         }
         Ok(self.buffer.front())
     }
