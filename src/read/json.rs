@@ -69,10 +69,12 @@ fn each_line(
         if bytes.is_empty() {
             continue;
         }
+        // Columns count from the start of the line, before the BOM and blanks trimmed off.
+        let lead = (bytes.as_ptr() as usize - line.as_ptr() as usize) as u64;
         let input = format!("{}#{number}", file.name);
         let item = parse_object(bytes, fields, limits, input).map_err(|(position, reason)| {
             let position = match position {
-                Position::LineColumn(_, column) => Position::LineColumn(number, column),
+                Position::LineColumn(_, column) => Position::LineColumn(number, column + lead),
                 _ => Position::Line(number),
             };
             InputError {
@@ -121,7 +123,7 @@ pub(super) fn read_array(
     let items: Vec<&RawValue> = serde_json::from_slice(body).map_err(|e| InputError {
         path: file.path.clone(),
         position: Position::LineColumn(e.line() as u64, e.column() as u64),
-        reason: format!("not a JSON array of article objects: {e}"),
+        reason: format!("not a JSON array of article objects: {}", message(&e)),
     })?;
     for (index, raw) in items.iter().enumerate() {
         let input = format!("{}#{index}", file.name);
@@ -146,6 +148,17 @@ fn file_error(file: &InputFile, position: Position, e: std::io::Error) -> InputE
     }
 }
 
+/// serde_json's message without its own " at line L column C": that position is relative to the
+/// parsed piece (always line 1 of a JSON Lines line), and the error already leads with the real one.
+fn message(e: &serde_json::Error) -> String {
+    let text = e.to_string();
+    let location = format!(" at line {} column {}", e.line(), e.column());
+    match text.strip_suffix(&location) {
+        Some(bare) => bare.to_string(),
+        None => text,
+    }
+}
+
 fn trim_ascii(line: &[u8]) -> &[u8] {
     let line = line.strip_prefix(b"\xef\xbb\xbf").unwrap_or(line);
     line.trim_ascii()
@@ -160,9 +173,9 @@ fn parse_object(
 ) -> Result<Article, (Position, String)> {
     let object: Object = serde_json::from_slice(bytes).map_err(|e| {
         let reason = if e.is_data() {
-            format!("expected a JSON object with the article's fields: {e}")
+            format!("expected a JSON object with the article's fields: {}", message(&e))
         } else {
-            format!("invalid JSON: {e}")
+            format!("invalid JSON: {}", message(&e))
         };
         (
             Position::LineColumn(e.line() as u64, e.column() as u64),
@@ -222,7 +235,7 @@ fn string_field(object: &Object, names: &[String]) -> Result<Option<String>, (Po
             continue;
         };
         let value: serde_json::Value = serde_json::from_str(raw.get())
-            .map_err(|e| (Position::File, format!("field `{name}`: {e}")))?;
+            .map_err(|e| (Position::File, format!("field `{name}`: {}", message(&e))))?;
         return match value {
             serde_json::Value::Null => continue,
             serde_json::Value::String(s) => Ok(Some(s)),
@@ -242,7 +255,7 @@ fn id_field(object: &Object, names: &[String]) -> Result<Option<String>, (Positi
             continue;
         };
         let value: serde_json::Value = serde_json::from_str(raw.get())
-            .map_err(|e| (Position::File, format!("field `{name}`: {e}")))?;
+            .map_err(|e| (Position::File, format!("field `{name}`: {}", message(&e))))?;
         return match value {
             serde_json::Value::Null => continue,
             serde_json::Value::String(s) if s.trim().is_empty() => continue,

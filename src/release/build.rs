@@ -42,7 +42,8 @@ const BATCH_BYTES: usize = 4 << 20;
 enum Event {
     Batch(Vec<read::ReadItem>),
     FileDone(usize, FileDigest, u64),
-    FileFailed(usize, InputError),
+    /// A file that stopped with an error, and how many articles it gave before the error.
+    FileFailed(usize, InputError, u64),
 }
 
 /// Builds a release: reads, processes and writes into a temporary directory beside the target,
@@ -377,7 +378,7 @@ fn read_all(config: &BuildConfig, files: &[InputFile], sender: SyncSender<Event>
         }
         let event = match result {
             Ok(digest) => Event::FileDone(index, digest, articles),
-            Err(e) => Event::FileFailed(index, e),
+            Err(e) => Event::FileFailed(index, e, articles),
         };
         if sender.send(event).is_err() {
             return;
@@ -439,9 +440,20 @@ fn consume(
                 });
                 progress.inc(file_len(&file.path));
             }
-            Event::FileFailed(index, e) => {
+            Event::FileFailed(index, e, articles) => {
                 let file = &files[index];
                 quarantine(config, sink.totals, e)?;
+                // The articles read before the error (e.g. a truncated .gz) are in the release, so
+                // the file is listed among the inputs with its raw bytes' digest, like any other.
+                if let Ok((sha256, bytes)) = publish::sha256_file(&file.path) {
+                    sink.totals.inputs.push(InputRecord {
+                        root: file.root,
+                        path: file.name.clone(),
+                        sha256,
+                        bytes,
+                        articles,
+                    });
+                }
                 progress.inc(file_len(&file.path));
             }
         }
