@@ -76,6 +76,7 @@ def main(argv=None):
         SparkSession.builder.master(args.master)
         .appName(f"claimset {args.name} {args.version} in {args.shards} shards")
         .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
         .config("spark.driver.host", "127.0.0.1")
         .config("spark.driver.bindAddress", "127.0.0.1")
         .config("spark.task.maxFailures", "1")

@@ -198,7 +198,7 @@ impl AuditThresholds {
             }
         }
         if let Some(v) = self.max_class_imbalance
-            && !(v >= 1.0)
+            && (v.is_nan() || v < 1.0)
         {
             return Err(format!(
                 "[audit] max_class_imbalance = {v}: expected a ratio of at least 1"

@@ -43,7 +43,11 @@ impl S {
         self.evidence.push((rule, label));
         if label != "none" && !label.starts_with("actor:") && !self.stances.contains(&label) {
             self.stances.push(label);
-            let order = |l: &&str| ["cooperation", "threat", "reassurance"].iter().position(|x| x == l);
+            let order = |l: &&str| {
+                ["cooperation", "threat", "reassurance"]
+                    .iter()
+                    .position(|x| x == l)
+            };
             self.stances.sort_by_key(order);
         }
         self
@@ -168,7 +172,10 @@ fn write_release_with(
                 article_id: a.input.clone(),
                 input: a.input.clone(),
                 split: a.split.to_string(),
-                fingerprint: a.fingerprint.clone().unwrap_or_else(|| fingerprint_hex(&body)),
+                fingerprint: a
+                    .fingerprint
+                    .clone()
+                    .unwrap_or_else(|| fingerprint_hex(&body)),
                 sentences: a.sentences.len() as u32,
                 body_chars: body.chars().count() as u32,
                 empty: body.trim().is_empty(),
@@ -312,13 +319,19 @@ fn empty_and_duplicate_articles_by_fingerprint() {
     let r = audit_of(&[empty1, a, empty2, a2, a3, other]);
     assert_eq!(r.articles.total, 6);
     assert_eq!(r.articles.empty, 2, "two articles with no text");
-    assert_eq!(r.articles.duplicates, 2, "b and c repeat a; empty ones are not duplicates");
+    assert_eq!(
+        r.articles.duplicates, 2,
+        "b and c repeat a; empty ones are not duplicates"
+    );
     assert_eq!(r.articles.duplicate_groups, 1);
     let g = &r.articles.duplicate_examples[0];
     assert_eq!(g.copies, 3);
     assert_eq!(g.first.input, "a.txt");
     assert_eq!(
-        g.others.iter().map(|o| o.input.as_str()).collect::<Vec<_>>(),
+        g.others
+            .iter()
+            .map(|o| o.input.as_str())
+            .collect::<Vec<_>>(),
         ["b.txt", "c.txt"]
     );
     assert_eq!(
@@ -349,13 +362,22 @@ fn sentence_lengths_empty_blank_invisible_short_long() {
     )]);
     let se = &r.sentences;
     assert_eq!(
-        (se.empty, se.whitespace_only, se.invisible_only, se.too_short, se.too_long),
+        (
+            se.empty,
+            se.whitespace_only,
+            se.invisible_only,
+            se.too_short,
+            se.too_long
+        ),
         (1, 1, 1, 1, 1)
     );
     assert_eq!(se.short_examples[0].text.as_deref(), Some("نص"));
     assert_eq!(se.length.max, 1001);
     assert_eq!(se.length.histogram.iter().map(|b| b.count).sum::<u64>(), 6);
-    assert_eq!(se.length.histogram[0].count, 1, "the empty sentence is in bin 0");
+    assert_eq!(
+        se.length.histogram[0].count, 1,
+        "the empty sentence is in bin 0"
+    );
     assert!((se.empty_rate - 0.5).abs() < 1e-6);
 }
 
@@ -366,7 +388,11 @@ fn length_bounds_come_from_the_spec() {
     let m = write_release(
         &dir,
         "min_sentence_chars = 8\nmax_sentence_chars = 10\n",
-        &[art("a.txt", "train", vec![s("قصير"), s("جملة طولها كبير جدا")])],
+        &[art(
+            "a.txt",
+            "train",
+            vec![s("قصير"), s("جملة طولها كبير جدا")],
+        )],
     );
     let r = run(&dir, &m);
     assert_eq!((r.sentences.too_short, r.sentences.too_long), (1, 1));
@@ -377,20 +403,32 @@ fn length_bounds_come_from_the_spec() {
 #[test]
 fn exact_duplicate_sentences_by_collapsed_whitespace() {
     let r = audit_of(&[
-        art("a.txt", "train", vec![s("وقال الوزير إن المحادثات مستمرة"), s("// انتهى //")]),
-        art("b.txt", "train", vec![s("وقال  الوزير\nإن المحادثات مستمرة"), s("// انتهى //")]),
+        art(
+            "a.txt",
+            "train",
+            vec![s("وقال الوزير إن المحادثات مستمرة"), s("// انتهى //")],
+        ),
+        art(
+            "b.txt",
+            "train",
+            vec![s("وقال  الوزير\nإن المحادثات مستمرة"), s("// انتهى //")],
+        ),
         art("c.txt", "train", vec![s("// انتهى //"), s("جملة فريدة")]),
     ]);
     assert_eq!(r.sentences.duplicates, 3);
     assert_eq!(r.sentences.duplicate_groups, 2);
     let top = &r.sentences.top_repeated[0];
-    assert_eq!((top.text.as_str(), top.sentences, top.articles), ("// انتهى //", 3, 3));
+    assert_eq!(
+        (top.text.as_str(), top.sentences, top.articles),
+        ("// انتهى //", 3, 3)
+    );
 }
 
 #[test]
 fn near_duplicate_sentences_and_not_unrelated_ones() {
     let base = "أعلنت وزارة الخارجية السعودية اليوم عن توقيع اتفاقية تعاون جديدة مع الجانب الفرنسي";
-    let near = "أعلنت وزارة الخارجية السعودية اليوم عن توقيع اتفاقية تعاون جديدة مع الجانب الفرنسي كذلك";
+    let near =
+        "أعلنت وزارة الخارجية السعودية اليوم عن توقيع اتفاقية تعاون جديدة مع الجانب الفرنسي كذلك";
     let other = "شهدت أسواق الأسهم الخليجية تراجعا ملحوظا في تعاملات نهاية الأسبوع الماضي بسبب النفط";
     let r = audit_of(&[
         art("a.txt", "train", vec![s(base)]),
@@ -411,10 +449,14 @@ fn near_duplicate_sentences_and_not_unrelated_ones() {
 #[test]
 fn near_duplicate_threshold_is_configurable() {
     let base = "أعلنت وزارة الخارجية السعودية اليوم عن توقيع اتفاقية تعاون جديدة مع الجانب الفرنسي";
-    let near = "أعلنت وزارة الخارجية السعودية اليوم عن توقيع اتفاقية تعاون جديدة مع الجانب الفرنسي كذلك";
+    let near =
+        "أعلنت وزارة الخارجية السعودية اليوم عن توقيع اتفاقية تعاون جديدة مع الجانب الفرنسي كذلك";
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("synthetic/1.0.0");
-    let arts = [art("a.txt", "train", vec![s(base)]), art("b.txt", "train", vec![s(near)])];
+    let arts = [
+        art("a.txt", "train", vec![s(base)]),
+        art("b.txt", "train", vec![s(near)]),
+    ];
     let m = write_release(&dir, "near_duplicate_sentence_jaccard = 0.99\n", &arts);
     let r = run(&dir, &m);
     assert_eq!(r.sentences.near.near_duplicates, 0);
@@ -459,7 +501,11 @@ fn label_conflicts_on_identical_normalized_text() {
             "train",
             vec![s("اكد الوزيرُ دعم المملكة").vote("THRT001", "threat")],
         ),
-        art("c.txt", "train", vec![s("أكد الوزير دعم المملكة").vote("COOP001", "cooperation")]),
+        art(
+            "c.txt",
+            "train",
+            vec![s("أكد الوزير دعم المملكة").vote("COOP001", "cooperation")],
+        ),
         // Same labels everywhere: no conflict.
         art("d.txt", "train", vec![s("جملة متكررة"), s("جملة متكررة")]),
     ]);
@@ -477,8 +523,16 @@ fn leakage_exact_and_near_across_splits() {
     let shared = "وقال المتحدث باسم التحالف إن العمليات العسكرية مستمرة في المحافظات الجنوبية";
     let near = "وقال المتحدث باسم التحالف ان العمليات العسكرية مستمرة في المحافظات الجنوبية اليوم";
     let r = audit_of(&[
-        art("a.txt", "train", vec![s(shared), s("جملة تدريب فقط لا تتكرر أبدا في أي مكان آخر")]),
-        art("b.txt", "test", vec![s(shared), s("جملة اختبار فريدة لا تظهر في أي قسم آخر")]),
+        art(
+            "a.txt",
+            "train",
+            vec![s(shared), s("جملة تدريب فقط لا تتكرر أبدا في أي مكان آخر")],
+        ),
+        art(
+            "b.txt",
+            "test",
+            vec![s(shared), s("جملة اختبار فريدة لا تظهر في أي قسم آخر")],
+        ),
         art("c.txt", "validation", vec![s(near)]),
     ]);
     let l = &r.leakage;
@@ -520,7 +574,11 @@ fn label_and_actor_distributions_abstain_apart_from_decided_none() {
         art(
             "b.txt",
             "test",
-            vec![s("طمأنة").vote("REAS001", "reassurance").actor("ACT001", "usa")],
+            vec![
+                s("طمأنة")
+                    .vote("REAS001", "reassurance")
+                    .actor("ACT001", "usa"),
+            ],
         ),
     ]);
     let split = |name: &str| r.labels.splits.iter().find(|s| s.split == name).unwrap();
@@ -537,7 +595,10 @@ fn label_and_actor_distributions_abstain_apart_from_decided_none() {
     assert_eq!(all.sentences, 6);
     assert!((all.abstain_rate - 2.0 / 6.0).abs() < 1e-6);
     let im = &r.labels.imbalance;
-    assert_eq!((im.majority.as_str(), im.minority.as_str()), ("threat", "cooperation"));
+    assert_eq!(
+        (im.majority.as_str(), im.minority.as_str()),
+        ("threat", "cooperation")
+    );
     assert_eq!(im.ratio, 2.0);
     // validation has nothing: the smallest count is 0.
     assert_eq!(r.labels.min_examples.count, 0);
@@ -552,9 +613,13 @@ fn rule_coverage_overlap_and_conflict() {
         "train",
         vec![
             // COOP001 and THRT001 disagree.
-            s("1").vote("COOP001", "cooperation").vote("THRT001", "threat"),
+            s("1")
+                .vote("COOP001", "cooperation")
+                .vote("THRT001", "threat"),
             // COOP001 and COOP002 agree: overlap, no conflict.
-            s("2").vote("COOP001", "cooperation").vote("COOP002", "cooperation"),
+            s("2")
+                .vote("COOP001", "cooperation")
+                .vote("COOP002", "cooperation"),
             // COOP001 alone, plus an actor rule (no vote).
             s("3").vote("COOP001", "cooperation").actor("ACT001", "usa"),
             s("4"),
@@ -572,9 +637,15 @@ fn rule_coverage_overlap_and_conflict() {
     let coop2 = rule("COOP002");
     assert_eq!((coop2.overlaps, coop2.conflicts), (1, 0));
     let act = rule("ACT001");
-    assert_eq!((act.kind.as_str(), act.sentences, act.overlaps), ("actor", 1, 0));
+    assert_eq!(
+        (act.kind.as_str(), act.sentences, act.overlaps),
+        ("actor", 1, 0)
+    );
     assert_eq!(act.labels["actor"], 1);
-    assert_eq!((r.rules.covered, r.rules.overlapping, r.rules.conflicting), (3, 2, 1));
+    assert_eq!(
+        (r.rules.covered, r.rules.overlapping, r.rules.conflicting),
+        (3, 2, 1)
+    );
     assert_eq!(r.rules.coverage, 0.75);
 }
 
@@ -591,7 +662,9 @@ fn type_problems_are_found_and_gated() {
             "a.txt",
             "train",
             vec![
-                s("أ").vote("COOP001", "cooperation").vote("THRT001", "threat"),
+                s("أ")
+                    .vote("COOP001", "cooperation")
+                    .vote("THRT001", "threat"),
                 s("ب"),
             ],
         )],
@@ -632,7 +705,8 @@ fn an_article_table_that_does_not_match_is_reported() {
     ];
     let m = write_release(&dir, "", &arts);
     // Replace the table by one that claims a single sentence for a.txt.
-    let mut w = ArticleWriter::create(&dir.join(ARTICLES_FILE), &WriterSettings::default()).unwrap();
+    let mut w =
+        ArticleWriter::create(&dir.join(ARTICLES_FILE), &WriterSettings::default()).unwrap();
     w.push(ArticleRow {
         article_id: "a.txt".into(),
         input: "a.txt".into(),
@@ -646,7 +720,10 @@ fn an_article_table_that_does_not_match_is_reported() {
     w.finish().unwrap();
     let r = run(&dir, &m);
     assert!(!r.schema.article_table);
-    assert_eq!(r.schema.violations.get("article_table_matches_data"), Some(&1));
+    assert_eq!(
+        r.schema.violations.get("article_table_matches_data"),
+        Some(&1)
+    );
     // Articles then come from the data.
     assert_eq!(r.articles.total, 2);
     assert_eq!(r.sentences.total, 3);
@@ -664,20 +741,43 @@ fn gates_give_pass_warn_and_fail() {
     let m = write_release(&dir, "max_duplicate_article_rate = 0.6\n", &arts);
     let r = run(&dir, &m);
     assert_eq!(r.status, Status::Pass);
-    let g = r.gates.iter().find(|g| g.gate == "max_duplicate_article_rate").unwrap();
+    let g = r
+        .gates
+        .iter()
+        .find(|g| g.gate == "max_duplicate_article_rate")
+        .unwrap();
     assert_eq!((g.value, g.limit, g.ok), (0.5, 0.6, true));
 
-    let m = write_release(&dir, "max_duplicate_article_rate = 0.1\nmin_examples_per_label = 1\n", &arts);
+    let m = write_release(
+        &dir,
+        "max_duplicate_article_rate = 0.1\nmin_examples_per_label = 1\n",
+        &arts,
+    );
     let r = run(&dir, &m);
     assert_eq!(r.status, Status::Warn);
-    let missed: Vec<&str> = r.gates.iter().filter(|g| !g.ok).map(|g| g.gate.as_str()).collect();
-    assert_eq!(missed, ["max_duplicate_article_rate", "min_examples_per_label"]);
+    let missed: Vec<&str> = r
+        .gates
+        .iter()
+        .filter(|g| !g.ok)
+        .map(|g| g.gate.as_str())
+        .collect();
+    assert_eq!(
+        missed,
+        ["max_duplicate_article_rate", "min_examples_per_label"]
+    );
     assert_eq!(
         claimset::audit::missed_gates(&r),
-        ["max_duplicate_article_rate: 0.5 > 0.1", "min_examples_per_label: 0 < 1"]
+        [
+            "max_duplicate_article_rate: 0.5 > 0.1",
+            "min_examples_per_label: 0 < 1"
+        ]
     );
 
-    let m = write_release(&dir, "max_duplicate_article_rate = 0.1\nfail = true\n", &arts);
+    let m = write_release(
+        &dir,
+        "max_duplicate_article_rate = 0.1\nfail = true\n",
+        &arts,
+    );
     assert_eq!(run(&dir, &m).status, Status::Fail);
 }
 
@@ -745,13 +845,26 @@ fn drift_against_the_parent_release() {
     assert!(d.label_jsd["all"] > 0.05, "{:?}", d.label_jsd);
     assert_eq!(d.labels_parent["threat"], 0.5);
     let rule = |c: &str| d.rules.iter().find(|x| x.rule == c).unwrap();
-    assert_eq!((rule("THRT001").parent_coverage, rule("THRT001").coverage), (0.5, 0.2));
-    assert_eq!((rule("COOP001").parent_coverage, rule("COOP001").coverage), (0.0, 0.2));
+    assert_eq!(
+        (rule("THRT001").parent_coverage, rule("THRT001").coverage),
+        (0.5, 0.2)
+    );
+    assert_eq!(
+        (rule("COOP001").parent_coverage, rule("COOP001").coverage),
+        (0.0, 0.2)
+    );
     assert_eq!(r.status, Status::Warn, "the drift gate is missed");
 
     // A declared parent that is not there is noted, not an error, and its gate is not checked.
     let orphan = tmp.path().join("other/2.0.0");
-    let m = write_release_with(&orphan, "2.0.0", Some("1.9.0"), "max_label_drift = 0.0\n", &[art("a.txt", "train", vec![s("1")])], &|_| {});
+    let m = write_release_with(
+        &orphan,
+        "2.0.0",
+        Some("1.9.0"),
+        "max_label_drift = 0.0\n",
+        &[art("a.txt", "train", vec![s("1")])],
+        &|_| {},
+    );
     let r = run(&orphan, &m);
     assert!(!r.drift.found);
     assert!(r.drift.note.as_deref().unwrap().contains("not found"));
@@ -806,7 +919,10 @@ fn gold_precision_per_rule() {
     )
     .unwrap();
     let g = r.gold.as_ref().unwrap();
-    assert_eq!((g.gold_sentences, g.articles_found, g.sentences_scored), (4, 1, 3));
+    assert_eq!(
+        (g.gold_sentences, g.articles_found, g.sentences_scored),
+        (4, 1, 3)
+    );
     assert_eq!(g.articles_missing, ["missing.txt"]);
     let rule = |c: &str| g.rules.iter().find(|x| x.rule == c).unwrap();
     let t = rule("THRT001");
@@ -827,7 +943,9 @@ fn the_report_does_not_depend_on_threads_and_is_stable() {
             split,
             vec![
                 s("// انتهى //"),
-                s(&format!("الجملة رقم {i} في الخبر مع نص إضافي يكفي للمقارنة بين الجمل")),
+                s(&format!(
+                    "الجملة رقم {i} في الخبر مع نص إضافي يكفي للمقارنة بين الجمل"
+                )),
                 s(&long_text(&format!("ك{}", i % 5), 25)).vote("THRT001", "threat"),
             ],
         ));
@@ -835,8 +953,24 @@ fn the_report_does_not_depend_on_threads_and_is_stable() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("synthetic/1.0.0");
     let m = write_release(&dir, "", &arts);
-    let one = audit(&dir, &m, &AuditOptions { threads: 1, gold: None }).unwrap();
-    let two = audit(&dir, &m, &AuditOptions { threads: 2, gold: None }).unwrap();
+    let one = audit(
+        &dir,
+        &m,
+        &AuditOptions {
+            threads: 1,
+            gold: None,
+        },
+    )
+    .unwrap();
+    let two = audit(
+        &dir,
+        &m,
+        &AuditOptions {
+            threads: 2,
+            gold: None,
+        },
+    )
+    .unwrap();
     assert_eq!(to_json(&one), to_json(&two));
     assert_eq!(render_html(&one), render_html(&two));
     assert!(one.sentences.near.near_duplicates > 0);
@@ -847,11 +981,15 @@ fn the_report_does_not_depend_on_threads_and_is_stable() {
 
 #[test]
 fn html_is_self_contained_and_escaped() {
-    let r = audit_of(&[
-        art("<script>.txt", "train", vec![s("<b>نص</b> & \"اقتباس\""), s("<b>نص</b> & \"اقتباس\"")]),
-    ]);
+    let r = audit_of(&[art(
+        "<script>.txt",
+        "train",
+        vec![s("<b>نص</b> & \"اقتباس\""), s("<b>نص</b> & \"اقتباس\"")],
+    )]);
     let html = render_html(&r);
-    for banned in ["<script", "http://", "https://", "@import", "url(", "<link", "<img", "src="] {
+    for banned in [
+        "<script", "http://", "https://", "@import", "url(", "<link", "<img", "src=",
+    ] {
         assert!(!html.contains(banned), "{banned}");
     }
     assert!(html.contains("&lt;b&gt;نص&lt;/b&gt; &amp; &quot;اقتباس&quot;"));
@@ -864,7 +1002,13 @@ fn html_is_self_contained_and_escaped() {
 // Through the binary
 
 fn build_sample(out: &Path) -> std::path::PathBuf {
-    claimset_ok(&["build", "datasets/sample", "--out", path_str(out), "--quiet"]);
+    claimset_ok(&[
+        "build",
+        "datasets/sample",
+        "--out",
+        path_str(out),
+        "--quiet",
+    ]);
     out.join("sample/0.1.0")
 }
 
@@ -884,7 +1028,10 @@ fn the_build_stores_the_audit_and_a_recomputed_audit_is_byte_identical() {
     let before = file_hashes(&release);
 
     let out = claimset_ok(&["audit", path_str(&release), "--json"]);
-    assert_eq!(out.stdout, stored, "claimset audit --json differs from the stored audit.json");
+    assert_eq!(
+        out.stdout, stored,
+        "claimset audit --json differs from the stored audit.json"
+    );
     let html = tmp.path().join("report.html");
     let out = claimset_ok(&["audit", path_str(&release), "--html", path_str(&html)]);
     let table = String::from_utf8(out.stdout).unwrap();
@@ -903,20 +1050,27 @@ fn the_build_stores_the_audit_and_a_recomputed_audit_is_byte_identical() {
     let out = claimset(&["audit", path_str(&release), "--html", path_str(&inside)]);
     assert_eq!(out.status.code(), Some(2));
     assert!(!inside.exists());
-    assert_eq!(file_hashes(&release), before, "auditing changed the release");
+    assert_eq!(
+        file_hashes(&release),
+        before,
+        "auditing changed the release"
+    );
 }
 
 fn spec_with_audit(dir: &Path, audit_toml: &str) -> std::path::PathBuf {
     let input = dir.join("input");
     std::fs::create_dir_all(&input).unwrap();
-    let article = std::fs::read(repo().join("datasets/sample/input/000_fb2f630a25c13fd9.txt")).unwrap();
+    let article =
+        std::fs::read(repo().join("datasets/sample/input/000_fb2f630a25c13fd9.txt")).unwrap();
     std::fs::write(input.join("a.txt"), &article).unwrap();
     std::fs::write(input.join("b.txt"), &article).unwrap();
     std::fs::write(input.join("c.txt"), " \n").unwrap();
     let spec = dir.join("dataset.toml");
     std::fs::write(
         &spec,
-        format!("name = \"gated\"\nversion = \"1.0.0\"\ninputs = [\"input\"]\n[audit]\n{audit_toml}\n"),
+        format!(
+            "name = \"gated\"\nversion = \"1.0.0\"\ninputs = [\"input\"]\n[audit]\n{audit_toml}\n"
+        ),
     )
     .unwrap();
     spec
@@ -928,12 +1082,24 @@ fn audit_gates_set_the_exit_codes_of_build_and_audit() {
     // A warning: the build publishes and exits 1; the audit exits 1.
     let spec = spec_with_audit(&tmp.path().join("warn"), "max_empty_article_rate = 0.1");
     let out_dir = tmp.path().join("out-warn");
-    let out = claimset(&["build", path_str(&spec), "--out", path_str(&out_dir), "--quiet"]);
-    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = claimset(&[
+        "build",
+        path_str(&spec),
+        "--out",
+        path_str(&out_dir),
+        "--quiet",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(String::from_utf8_lossy(&out.stderr).contains("max_empty_article_rate"));
     let release = out_dir.join("gated/1.0.0");
     assert!(release.join("audit.json").exists());
-    let stored: Audit = serde_json::from_slice(&std::fs::read(release.join("audit.json")).unwrap()).unwrap();
+    let stored: Audit =
+        serde_json::from_slice(&std::fs::read(release.join("audit.json")).unwrap()).unwrap();
     assert_eq!(stored.status, Status::Warn);
     assert_eq!((stored.articles.empty, stored.articles.duplicates), (1, 1));
     let out = claimset(&["audit", path_str(&release)]);
@@ -945,9 +1111,18 @@ fn audit_gates_set_the_exit_codes_of_build_and_audit() {
         "max_duplicate_article_rate = 0.0\nfail = true",
     );
     let out_dir = tmp.path().join("out-fail");
-    let out = claimset(&["build", path_str(&spec), "--out", path_str(&out_dir), "--quiet"]);
+    let out = claimset(&[
+        "build",
+        path_str(&spec),
+        "--out",
+        path_str(&out_dir),
+        "--quiet",
+    ]);
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("max_duplicate_article_rate"), "{err}");
-    assert!(!out_dir.join("gated/1.0.0").exists(), "a failed audit published a release");
+    assert!(
+        !out_dir.join("gated/1.0.0").exists(),
+        "a failed audit published a release"
+    );
 }

@@ -15,7 +15,14 @@ const VERSION: &str = "1.0.0";
 /// `n` JSON Lines articles of made-up Arabic news sentences (actors and cue words included, so
 /// labeling has work to do), starting at id `first`.
 fn articles(n: usize, first: usize) -> String {
-    let subjects = ["روسيا", "الصين", "إيران", "الحكومة اليمنية", "الأمم المتحدة", "السعودية"];
+    let subjects = [
+        "روسيا",
+        "الصين",
+        "إيران",
+        "الحكومة اليمنية",
+        "الأمم المتحدة",
+        "السعودية",
+    ];
     let verbs = ["أكدت", "أعلنت", "حذرت", "نفت", "رحبت"];
     let objects = [
         "التعاون الأمني المشترك",
@@ -53,7 +60,9 @@ fn spawn_build(input: &Path, name: &str, out: &Path, json: bool) -> Child {
         .current_dir(repo())
         .stdin(Stdio::null());
     if json {
-        cmd.arg("--json").stdout(Stdio::piped()).stderr(Stdio::piped());
+        cmd.arg("--json")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
     } else {
         cmd.stdout(Stdio::null()).stderr(Stdio::null());
     }
@@ -88,7 +97,9 @@ enum KillPoint {
 fn kill_at(input: &Path, out: &Path, point: KillPoint) -> bool {
     let release = out.join("c").join(VERSION);
     let mut child = spawn_build(input, "c", out, false);
-    let staging = out.join("c").join(format!(".staging-{VERSION}-{}", child.id()));
+    let staging = out
+        .join("c")
+        .join(format!(".staging-{VERSION}-{}", child.id()));
     let start = Instant::now();
     let deadline = start + Duration::from_secs(120);
     loop {
@@ -101,6 +112,7 @@ fn kill_at(input: &Path, out: &Path, point: KillPoint) -> bool {
         if let Some(status) = child.try_wait().unwrap() {
             // Finished before the kill point: it must have published a complete release.
             assert!(status.success(), "the build failed on its own ({point:?})");
+            eprintln!("{point:?}: finished after {:?}", start.elapsed());
             claimset_ok(&["verify", path_str(&release)]);
             return false;
         }
@@ -113,9 +125,14 @@ fn kill_at(input: &Path, out: &Path, point: KillPoint) -> bool {
         }
         std::thread::sleep(Duration::from_millis(1));
     }
+    let staged = staging.exists();
     child.kill().unwrap(); // SIGKILL
     let status = child.wait().unwrap();
     let killed = !status.success();
+    eprintln!(
+        "{point:?}: killed after {:?} (staging present: {staged}, killed before exit: {killed})",
+        start.elapsed()
+    );
     // Never a partial release: nothing, or a release that verifies (the rename came first).
     if release.exists() {
         claimset_ok(&["verify", path_str(&release)]);
@@ -172,9 +189,21 @@ fn killed_builds_leave_no_partial_release_and_the_next_build_cleans_up() {
             remove_release(&release);
         }
     }
-    assert!(killed >= 8, "only {killed} builds were killed before finishing");
+    assert!(
+        killed >= 8,
+        "only {killed} builds were killed before finishing"
+    );
     let left = staging_dirs(&out.join("c"));
     assert!(!left.is_empty(), "killed builds left no staging directory?");
+    // Plus one of a build that died long ago (no such process), with read-only files in it.
+    let stale = out.join("c").join(format!(".staging-{VERSION}-4294967"));
+    std::fs::create_dir_all(stale.join("data")).unwrap();
+    std::fs::write(stale.join("data/train-00000-of-00001.parquet"), b"PAR1").unwrap();
+    let mut perms = std::fs::metadata(stale.join("data/train-00000-of-00001.parquet"))
+        .unwrap()
+        .permissions();
+    perms.set_readonly(true);
+    std::fs::set_permissions(stale.join("data/train-00000-of-00001.parquet"), perms).unwrap();
 
     // The next build removes what the killed ones left, publishes, and the release verifies and is
     // byte-identical to the one nobody killed.
@@ -222,7 +251,11 @@ fn two_identical_builds_at_once_publish_exactly_once() {
             })
             .collect();
         statuses.sort();
-        assert_eq!(statuses, ["already_published", "published"], "round {round}");
+        assert_eq!(
+            statuses,
+            ["already_published", "published"],
+            "round {round}"
+        );
         let release = out.join("r").join(VERSION);
         claimset_ok(&["verify", path_str(&release)]);
         assert_eq!(staging_dirs(&out.join("r")), Vec::<PathBuf>::new());
@@ -251,7 +284,8 @@ fn two_different_builds_at_once_publish_one_and_refuse_the_other() {
         let (code, _, stderr) = losers[0];
         assert_eq!(*code, 2, "{stderr}");
         assert!(
-            stderr.contains("already published with different content") && stderr.contains("bump the version"),
+            stderr.contains("already published with different content")
+                && stderr.contains("bump the version"),
             "{stderr}"
         );
         // What is published is the winner's release, whole.
@@ -323,16 +357,19 @@ fn verify_detects_appends_new_directories_and_swaps() {
         std::fs::rename(&b, &a).unwrap();
         std::fs::rename(&tmp, &b).unwrap();
     });
-    check("a data file replaced by the same file of another release", &|dir| {
-        let other = tmp.path().join("other-out");
-        let other_input = tmp.path().join("other.jsonl");
-        std::fs::write(&other_input, articles(200, 1)).unwrap();
-        if !other.join("v").join(VERSION).exists() {
-            let mut child = spawn_build(&other_input, "v", &other, false);
-            assert!(child.wait().unwrap().success());
-        }
-        let rel = data[0];
-        std::fs::remove_file(dir.join(rel)).unwrap();
-        std::fs::copy(other.join("v").join(VERSION).join(rel), dir.join(rel)).unwrap();
-    });
+    check(
+        "a data file replaced by the same file of another release",
+        &|dir| {
+            let other = tmp.path().join("other-out");
+            let other_input = tmp.path().join("other.jsonl");
+            std::fs::write(&other_input, articles(200, 1)).unwrap();
+            if !other.join("v").join(VERSION).exists() {
+                let mut child = spawn_build(&other_input, "v", &other, false);
+                assert!(child.wait().unwrap().success());
+            }
+            let rel = data[0];
+            std::fs::remove_file(dir.join(rel)).unwrap();
+            std::fs::copy(other.join("v").join(VERSION).join(rel), dir.join(rel)).unwrap();
+        },
+    );
 }

@@ -11,6 +11,7 @@ mod common;
 
 use claimset::manifest::Manifest;
 use claimset::record::Record;
+use claimset::segment::{Segmenter, Unit};
 use claimset::write::read_data_file;
 use common::*;
 use std::io::Read;
@@ -115,7 +116,12 @@ fn refused(bad: &Path, problems: &[(&str, &str)], kept: u64) -> (TempDir, Vec<Re
     let rel = release(&q_out);
     claimset_ok(&["verify", path_str(&rel)]);
     let manifest = Manifest::read(&rel).unwrap();
-    assert_eq!(manifest.quarantined.len(), problems.len(), "{:?}", manifest.quarantined);
+    assert_eq!(
+        manifest.quarantined.len(),
+        problems.len(),
+        "{:?}",
+        manifest.quarantined
+    );
     for (q, (position, reason)) in manifest.quarantined.iter().zip(problems) {
         assert_eq!(q.input, name);
         assert_eq!(&q.position, position, "{q:?}");
@@ -127,7 +133,12 @@ fn refused(bad: &Path, problems: &[(&str, &str)], kept: u64) -> (TempDir, Vec<Re
     // Everything else is there: good.txt whole, and every other article of the bad file.
     assert_eq!(manifest.totals().articles, kept + 1, "{name}");
     let from_bad = manifest.inputs.iter().find(|i| i.path == name);
-    assert_eq!(from_bad.map(|i| i.articles), Some(kept), "{:?}", manifest.inputs);
+    assert_eq!(
+        from_bad.map(|i| i.articles),
+        Some(kept),
+        "{:?}",
+        manifest.inputs
+    );
     check_inputs_add_up(&manifest);
     let recs = records(&rel);
     assert_eq!(
@@ -184,7 +195,11 @@ fn check_offsets(recs: &[Record], input: &str, text: &str) {
 
 #[test]
 fn invalid_utf8_in_a_txt() {
-    refused(&fixture("invalid_utf8.txt"), &[("byte 30", "invalid UTF-8")], 0);
+    refused(
+        &fixture("invalid_utf8.txt"),
+        &[("byte 30", "invalid UTF-8")],
+        0,
+    );
 }
 
 #[test]
@@ -195,9 +210,19 @@ fn invalid_utf8_inside_a_json_string() {
         2,
     );
     // The lines around the bad one are published; the bad one is not.
-    assert!(recs.iter().any(|r| r.input == "invalid_utf8_in_string.jsonl#1"));
-    assert!(recs.iter().any(|r| r.input == "invalid_utf8_in_string.jsonl#3"));
-    assert!(!recs.iter().any(|r| r.input == "invalid_utf8_in_string.jsonl#2"));
+    assert!(
+        recs.iter()
+            .any(|r| r.input == "invalid_utf8_in_string.jsonl#1")
+    );
+    assert!(
+        recs.iter()
+            .any(|r| r.input == "invalid_utf8_in_string.jsonl#3")
+    );
+    assert!(
+        !recs
+            .iter()
+            .any(|r| r.input == "invalid_utf8_in_string.jsonl#2")
+    );
 }
 
 #[test]
@@ -241,7 +266,10 @@ fn empty_json_array_file() {
 fn malformed_line_in_the_middle_of_json_lines() {
     let (_t, recs) = refused(
         &fixture("malformed_middle.jsonl"),
-        &[("line 3, column 37", "invalid JSON: EOF while parsing a string")],
+        &[(
+            "line 3, column 37",
+            "invalid JSON: EOF while parsing a string",
+        )],
         4,
     );
     for line in [1, 2, 4, 5] {
@@ -252,11 +280,15 @@ fn malformed_line_in_the_middle_of_json_lines() {
 
 #[test]
 fn columns_count_from_the_start_of_an_indented_line() {
-    // Line 2 is indented by four blanks and has a trailing comma at byte 31 of the line.
+    // Line 2 is indented by four blanks and has a trailing comma: the column is the closing
+    // brace's, counted from the start of the line as it is in the file.
     let bad = fixture("indented_malformed.jsonl");
-    let line = std::fs::read_to_string(&bad).unwrap().lines().nth(1).unwrap().to_string();
-    assert_eq!(&line[30..31], "}");
-    refused(&bad, &[("line 2, column 31", "trailing comma")], 2);
+    let text = std::fs::read_to_string(&bad).unwrap();
+    let line = text.lines().nth(1).unwrap();
+    assert!(line.starts_with("    {"));
+    let column = line.rfind('}').unwrap() + 1;
+    assert_eq!(column, 30);
+    refused(&bad, &[("line 2, column 30", "trailing comma")], 2);
 }
 
 #[test]
@@ -283,7 +315,10 @@ fn wrong_types_in_a_json_array() {
         &fixture("wrong_types.json"),
         &[
             ("array index 1", "field `content` is an object"),
-            ("array index 3", "expected a JSON object with the article's fields"),
+            (
+                "array index 3",
+                "expected a JSON object with the article's fields",
+            ),
         ],
         2,
     );
@@ -386,7 +421,14 @@ fn utf8_bom_is_dropped_and_offsets_index_the_text_after_it() {
     let text = raw.strip_prefix('\u{feff}').unwrap();
     let recs = records(&rel);
     check_offsets(&recs, "bom.txt", text);
-    assert_eq!(recs.iter().find(|r| r.input == "bom.txt").unwrap().text.as_deref(), Some("عنوان الخبر"));
+    assert_eq!(
+        recs.iter()
+            .find(|r| r.input == "bom.txt")
+            .unwrap()
+            .text
+            .as_deref(),
+        Some("عنوان الخبر")
+    );
 
     let (_t, rel) = accepted(&fixture("bom.jsonl"), 2, &[]);
     let recs = records(&rel);
@@ -402,9 +444,19 @@ fn crlf_line_endings_and_offsets_index_the_file_exactly() {
     let recs = records(&rel);
     check_offsets(&recs, "crlf.txt", &text);
     let mine: Vec<&Record> = recs.iter().filter(|r| r.input == "crlf.txt").collect();
-    let kinds: Vec<&str> = mine.iter().map(|r| r.kind.as_str()).collect();
-    assert_eq!(kinds, ["headline", "dateline", "body", "body"]);
-    assert!(mine.iter().all(|r| !r.text.as_deref().unwrap().contains('\r')));
+    // The same sentences and kinds as the same article with LF endings.
+    let lf = text.replace("\r\n", "\n");
+    let sentences = Segmenter::new(Unit::Sentence).segment(&lf);
+    assert_eq!(mine.len(), 4);
+    assert_eq!(mine.len(), sentences.len());
+    for (r, s) in mine.iter().zip(&sentences) {
+        assert_eq!(r.text.as_deref(), Some(&lf[s.byte_start..s.byte_end]));
+        assert_eq!(r.kind, s.kind.as_str());
+    }
+    assert!(
+        mine.iter()
+            .all(|r| !r.text.as_deref().unwrap().contains('\r'))
+    );
 }
 
 #[test]
@@ -438,7 +490,7 @@ fn very_long_words() {
     let (_t, rel) = accepted(&path, 1, &[]);
     let recs = records(&rel);
     check_offsets(&recs, "long_words.txt", &text);
-    let last = recs.iter().filter(|r| r.input == "long_words.txt").last().unwrap();
+    let last = recs.iter().rfind(|r| r.input == "long_words.txt").unwrap();
     assert!(last.actors.contains(&"russia".to_string()), "{last:?}");
 }
 
@@ -479,7 +531,10 @@ fn a_50_mb_line_is_refused_by_default_and_accepted_with_a_higher_limit() {
     let recs = records(&rel);
     let mine: Vec<&Record> = recs.iter().filter(|r| r.input == "line_50mb.txt").collect();
     assert_eq!(mine.len(), 1);
-    assert_eq!((mine[0].byte_start, mine[0].byte_end as usize), (0, text.len()));
+    assert_eq!(
+        (mine[0].byte_start, mine[0].byte_end as usize),
+        (0, text.len())
+    );
     assert_eq!(mine[0].text.as_deref(), Some(text.trim_end()));
 
     // The same line as the content of a JSON Lines record: refused by its line, the rest kept.
@@ -489,7 +544,10 @@ fn a_50_mb_line_is_refused_by_default_and_accepted_with_a_higher_limit() {
     std::fs::write(&jsonl, format!("{small}\n{line}\n{small}\n")).unwrap();
     refused(
         &jsonl,
-        &[("line 2", "too large for an article of at most 8388608 bytes (raise --max-article-bytes")],
+        &[(
+            "line 2",
+            "too large for an article of at most 8388608 bytes (raise --max-article-bytes",
+        )],
         2,
     );
 }
@@ -498,7 +556,9 @@ fn a_50_mb_line_is_refused_by_default_and_accepted_with_a_higher_limit() {
 fn a_million_one_word_sentences() {
     let tmp = tempfile::tempdir().unwrap();
     let path = tmp.path().join("million.txt");
-    let text: Vec<&str> = (0..1_000_000).map(|i| if i % 2 == 0 { "لا." } else { "نعم." }).collect();
+    let text: Vec<&str> = (0..1_000_000)
+        .map(|i| if i % 2 == 0 { "لا." } else { "نعم." })
+        .collect();
     let text = text.join(" ");
     assert!(text.len() < 8 << 20);
     std::fs::write(&path, &text).unwrap();
@@ -508,7 +568,11 @@ fn a_million_one_word_sentences() {
     // The build verified the release before publishing it; check the counts it recorded.
     let manifest = Manifest::read(&release(tmp.path())).unwrap();
     assert_eq!(manifest.totals().rows, 1_000_000 + GOOD_ROWS);
-    let input = manifest.inputs.iter().find(|i| i.path == "million.txt").unwrap();
+    let input = manifest
+        .inputs
+        .iter()
+        .find(|i| i.path == "million.txt")
+        .unwrap();
     assert_eq!((input.articles, input.bytes), (1, text.len() as u64));
 }
 
@@ -573,7 +637,10 @@ fn extra_rule(code: &str, label: &str, terms: &str) -> String {
 
 #[test]
 fn duplicate_rule_code_is_refused_at_load() {
-    let lines = std::fs::read_to_string(repo().join("rules/threat.toml")).unwrap().lines().count();
+    let lines = std::fs::read_to_string(repo().join("rules/threat.toml"))
+        .unwrap()
+        .lines()
+        .count();
     // The appended table starts with a blank line, then `[[rule]]`, then `code = ...` at column 8.
     broken_rules(
         &|dir| {
@@ -591,7 +658,10 @@ fn duplicate_rule_code_is_refused_at_load() {
 
 #[test]
 fn unknown_label_is_refused_at_load() {
-    let lines = std::fs::read_to_string(repo().join("rules/threat.toml")).unwrap().lines().count();
+    let lines = std::fs::read_to_string(repo().join("rules/threat.toml"))
+        .unwrap()
+        .lines()
+        .count();
     broken_rules(
         &|dir| {
             append(
@@ -608,8 +678,12 @@ fn unknown_label_is_refused_at_load() {
 
 #[test]
 fn invalid_patterns_are_refused_at_load() {
-    let lines = std::fs::read_to_string(repo().join("rules/threat.toml")).unwrap().lines().count();
-    for (terms, column) in [("\"،\"", 10), ("\"كلمة\", \"«تهديد»\"", 18), ("\"\"", 10)] {
+    let lines = std::fs::read_to_string(repo().join("rules/threat.toml"))
+        .unwrap()
+        .lines()
+        .count();
+    for (terms, column) in [("\"،\"", 10), ("\"كلمة\", \"«تهديد»\"", 18), ("\"\"", 10)]
+    {
         broken_rules(
             &|dir| {
                 append(
@@ -630,12 +704,15 @@ fn rule_file_syntax_and_unknown_keys_name_line_and_column() {
     // A TOML syntax error.
     broken_rules(
         &|dir| {
-            std::fs::write(dir.join("rules/broken.toml"), "[[rule]]\ncode = \"X\nname = 1\n")
-                .unwrap();
+            std::fs::write(
+                dir.join("rules/broken.toml"),
+                "[[rule]]\ncode = \"X\nname = 1\n",
+            )
+            .unwrap();
         },
         "rules/broken.toml",
         2,
-        8,
+        10,
         "TOML error",
     );
     // An unknown key in a rule.
@@ -706,7 +783,11 @@ fn dataset_names_and_versions_are_validated_before_any_work() {
     ] {
         let o = try_build(name, "1.0.0");
         assert_eq!(o.status.code(), Some(2), "name {name:?} was accepted");
-        assert!(stderr(&o).contains("invalid dataset name"), "{}", stderr(&o));
+        assert!(
+            stderr(&o).contains("invalid dataset name"),
+            "{}",
+            stderr(&o)
+        );
     }
     for version in [
         "1.0",
@@ -752,13 +833,41 @@ fn spec_errors_name_file_line_and_column() {
     let out = tmp.path().join("out");
     let head = "name = \"s\"\nversion = \"1.0.0\"\ninputs = [\"input\"]\n";
     for (body, at, message) in [
-        (format!("{head}bogus = 1\n"), "line 4, column 1", "unknown field `bogus`"),
-        (format!("{head}\n[split]\n  seeed = 3\n"), "line 6, column 3", "unknown field `seeed`"),
-        (format!("{head}[filters]\ndrop_empty_articles = \"yes\"\n"), "line 5, column 23", "invalid type"),
-        ("name = \"s\"\nversion = 1\ninputs = [\"input\"]\n".to_string(), "line 2, column 11", "invalid type"),
-        ("name = \"s\"\nversion = \"1.0.0\"\ninputs = [\"input\"\n".to_string(), "line 3", ""),
-        ("name = \"../s\"\nversion = \"1.0.0\"\ninputs = [\"input\"]\n".to_string(), "", "invalid dataset name `../s`"),
-        ("name = \"s\"\nversion = \"1.0\"\ninputs = [\"input\"]\n".to_string(), "", "invalid version `1.0`"),
+        (
+            format!("{head}bogus = 1\n"),
+            "line 4, column 1",
+            "unknown field `bogus`",
+        ),
+        (
+            format!("{head}\n[split]\n  seeed = 3\n"),
+            "line 6, column 3",
+            "unknown field `seeed`",
+        ),
+        (
+            format!("{head}[filters]\ndrop_empty_articles = \"yes\"\n"),
+            "line 5, column 23",
+            "invalid type",
+        ),
+        (
+            "name = \"s\"\nversion = 1\ninputs = [\"input\"]\n".to_string(),
+            "line 2, column 11",
+            "invalid type",
+        ),
+        (
+            "name = \"s\"\nversion = \"1.0.0\"\ninputs = [\"input\"\n".to_string(),
+            "line 3",
+            "",
+        ),
+        (
+            "name = \"../s\"\nversion = \"1.0.0\"\ninputs = [\"input\"]\n".to_string(),
+            "",
+            "invalid dataset name `../s`",
+        ),
+        (
+            "name = \"s\"\nversion = \"1.0\"\ninputs = [\"input\"]\n".to_string(),
+            "",
+            "invalid version `1.0`",
+        ),
     ] {
         let spec = write_spec(tmp.path(), &body);
         let o = claimset(&["build", path_str(&spec), "--out", path_str(&out), "--quiet"]);

@@ -6,7 +6,8 @@
 //! - normalize: the normalized → source byte map is monotone, on char boundaries and in range;
 //! - label (bundled rules) on arbitrary strings, alone and segmented inside an article: no panic,
 //!   evidence inside the sentence, stances and actors sorted and unique.
-//! (The segmenter's own contract is checked by the property tests of `tests/segment.rs`.)
+//!
+//! The segmenter's own contract is checked by the property tests of `tests/segment.rs`.
 
 use claimset::label::{RuleSet, Stance};
 use claimset::normalize::normalize;
@@ -66,13 +67,22 @@ fn check_read(dir: &Path, name: &str, kind: InputKind, bytes: &[u8], limits: Lim
     }
     if kind == InputKind::JsonLines {
         let lines = bytes.split(|&b| b == b'\n').count();
-        assert!(items.len() <= lines, "{} items from {lines} lines", items.len());
+        assert!(
+            items.len() <= lines,
+            "{} items from {lines} lines",
+            items.len()
+        );
     }
 }
 
 fn check_all_readers(bytes: &[u8], cut: u8) {
     let dir = tempfile::tempdir().unwrap();
-    for limits in [Limits::default(), Limits { max_article_bytes: 64 }] {
+    for limits in [
+        Limits::default(),
+        Limits {
+            max_article_bytes: 64,
+        },
+    ] {
         check_read(dir.path(), "a.txt", InputKind::Text, bytes, limits);
         check_read(dir.path(), "a.jsonl", InputKind::JsonLines, bytes, limits);
         check_read(dir.path(), "a.json", InputKind::JsonArray, bytes, limits);
@@ -80,9 +90,21 @@ fn check_all_readers(bytes: &[u8], cut: u8) {
     let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
     gz.write_all(bytes).unwrap();
     let gz = gz.finish().unwrap();
-    check_read(dir.path(), "a.jsonl.gz", InputKind::JsonLinesGz, &gz, Limits::default());
+    check_read(
+        dir.path(),
+        "a.jsonl.gz",
+        InputKind::JsonLinesGz,
+        &gz,
+        Limits::default(),
+    );
     let cut = gz.len() * cut as usize / 256;
-    check_read(dir.path(), "b.jsonl.gz", InputKind::JsonLinesGz, &gz[..cut], Limits::default());
+    check_read(
+        dir.path(),
+        "b.jsonl.gz",
+        InputKind::JsonLinesGz,
+        &gz[..cut],
+        Limits::default(),
+    );
 }
 
 /// JSON values of the shapes news dumps have, and the wrong ones.
@@ -112,10 +134,7 @@ fn json_object() -> impl Strategy<Value = String> {
         Just("other"),
     ];
     prop::collection::vec((key, json_value()), 0..5).prop_map(|fields| {
-        let body: Vec<String> = fields
-            .iter()
-            .map(|(k, v)| format!("\"{k}\":{v}"))
-            .collect();
+        let body: Vec<String> = fields.iter().map(|(k, v)| format!("\"{k}\":{v}")).collect();
         format!("{{{}}}", body.join(","))
     })
 }
@@ -133,16 +152,19 @@ fn input_bytes() -> impl Strategy<Value = Vec<u8>> {
         prop::collection::vec(line.clone(), 0..8).prop_map(|ls| ls.join("\n").into_bytes()),
         prop::collection::vec(json_object(), 0..6)
             .prop_map(|os| format!("[{}]", os.join(",")).into_bytes()),
-        (prop::collection::vec(line, 0..6), any::<prop::sample::Index>(), any::<u8>()).prop_map(
-            |(ls, at, byte)| {
+        (
+            prop::collection::vec(line, 0..6),
+            any::<prop::sample::Index>(),
+            any::<u8>()
+        )
+            .prop_map(|(ls, at, byte)| {
                 let mut b = ls.join("\n").into_bytes();
                 if !b.is_empty() {
                     let i = at.index(b.len());
                     b[i] = byte;
                 }
                 b
-            }
-        ),
+            }),
         "(\u{feff})?[ء-ي .،؟!\r\n\u{200f}]{0,200}".prop_map(|s| s.into_bytes()),
     ]
 }
@@ -164,7 +186,10 @@ fn check_normalize(s: &str) {
     for i in n.text.char_indices().map(|(i, _)| i).chain([n.text.len()]) {
         let o = n.source_offset(i);
         assert!(o <= s.len(), "{s:?}: offset {o} past the source");
-        assert!(s.is_char_boundary(o), "{s:?}: offset {o} inside a character");
+        assert!(
+            s.is_char_boundary(o),
+            "{s:?}: offset {o} inside a character"
+        );
         assert!(o >= prev, "{s:?}: map not monotone at {i}: {o} < {prev}");
         prev = o;
     }
@@ -205,17 +230,69 @@ fn check_label(article: &str, start: usize, end: usize, kind: &str) {
 /// that fire rules (the fuzz seeds do the same).
 fn news_text() -> impl Strategy<Value = String> {
     let piece = prop_oneof![
-        Just("روسيا"), Just("وبروسيا"), Just("موسكو"), Just("الروسي"), Just("طالبان"),
-        Just("الحوثيين"), Just("للحوثيين"), Just("إيران"), Just("الأمم المتحدة"), Just("بوتين"),
-        Just("تعاون"), Just("التعاون"), Just("تهديد"), Just("هجوم"), Just("غارات"), Just("لن"),
-        Just("تسمح"), Just("لا"), Just("لم"), Just("إذا"), Just("لو"), Just("قال"), Just("أكد"),
-        Just("اتفاق"), Just("الحوار"), Just("قلقين"), Just("غير"), Just("عدم"), Just("التدخل"),
-        Just("الرياض - واس"), Just("ﻻ"), Just("ﺍﻟﻌﺮﺏ"), Just("ـ"), Just("\u{064e}"),
-        Just("\u{0651}"), Just("\u{200f}"), Just("\u{202b}"), Just("\u{2067}"), Just("\u{feff}"),
-        Just("\u{00ad}"), Just("ة"), Just("ى"), Just("١٢٣"), Just("۴"), Just("."), Just("،"),
-        Just("؟"), Just("!"), Just("«"), Just("»"), Just("("), Just("\n"), Just("\r\n"),
-        Just("  "), Just("U.S."), Just("Iran"), Just("ﬁ"), Just("Ⅻ"), Just("ß"), Just("İ"),
-        Just("\u{fdfa}"), Just("\u{fb50}"), Just("ﷲ"),
+        Just("روسيا"),
+        Just("وبروسيا"),
+        Just("موسكو"),
+        Just("الروسي"),
+        Just("طالبان"),
+        Just("الحوثيين"),
+        Just("للحوثيين"),
+        Just("إيران"),
+        Just("الأمم المتحدة"),
+        Just("بوتين"),
+        Just("تعاون"),
+        Just("التعاون"),
+        Just("تهديد"),
+        Just("هجوم"),
+        Just("غارات"),
+        Just("لن"),
+        Just("تسمح"),
+        Just("لا"),
+        Just("لم"),
+        Just("إذا"),
+        Just("لو"),
+        Just("قال"),
+        Just("أكد"),
+        Just("اتفاق"),
+        Just("الحوار"),
+        Just("قلقين"),
+        Just("غير"),
+        Just("عدم"),
+        Just("التدخل"),
+        Just("الرياض - واس"),
+        Just("ﻻ"),
+        Just("ﺍﻟﻌﺮﺏ"),
+        Just("ـ"),
+        Just("\u{064e}"),
+        Just("\u{0651}"),
+        Just("\u{200f}"),
+        Just("\u{202b}"),
+        Just("\u{2067}"),
+        Just("\u{feff}"),
+        Just("\u{00ad}"),
+        Just("ة"),
+        Just("ى"),
+        Just("١٢٣"),
+        Just("۴"),
+        Just("."),
+        Just("،"),
+        Just("؟"),
+        Just("!"),
+        Just("«"),
+        Just("»"),
+        Just("("),
+        Just("\n"),
+        Just("\r\n"),
+        Just("  "),
+        Just("U.S."),
+        Just("Iran"),
+        Just("ﬁ"),
+        Just("Ⅻ"),
+        Just("ß"),
+        Just("İ"),
+        Just("\u{fdfa}"),
+        Just("\u{fb50}"),
+        Just("ﷲ"),
     ];
     prop::collection::vec((piece, prop::bool::ANY), 0..30).prop_map(|ps| {
         let mut s = String::new();

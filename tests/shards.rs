@@ -51,8 +51,9 @@ fn synthetic(dir: &Path, n: usize) -> PathBuf {
             11 => lines_content(&lines, 3),
             _ => body.join(if k % 3 == 0 { "\n" } else { " " }),
         };
+        let source = ["الرياض", "عكاظ", "سبق"][k % 3];
         let obj = serde_json::json!({
-            "source": ["الرياض", "عكاظ", "سبق"][k % 3],
+            "source": source,
             "url": format!("https://news.example/ar/{k}"),
             "date_extracted": format!("2015-07-{:02} 10:00:00", 21 + k % 9),
             "title": format!("{a} و{b}: تطورات جديدة ({k})"),

@@ -62,7 +62,9 @@ fn check_label(article: &str, start: usize, kind: &str) {
 }
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(s) = std::str::from_utf8(data) else { return };
+    let Ok(s) = std::str::from_utf8(data) else {
+        return;
+    };
     check_normalize(s);
     let headed = format!("عنوان الخبر\n{s}");
     let start = headed.len() - s.len();

@@ -38,20 +38,28 @@ fn check(name: &str, kind: InputKind, bytes: &[u8], limits: Limits) {
         root: 0,
     };
     let mut items: Vec<ReadItem> = Vec::new();
-    let result = read_file(&file, &FieldMap::default(), limits, &mut |item| items.push(item));
+    let result = read_file(&file, &FieldMap::default(), limits, &mut |item| {
+        items.push(item)
+    });
     for item in &items {
         match item {
             Ok(a) => {
                 assert!(a.text.len() <= limits.max_article_bytes, "over the limit");
                 assert!(a.body.start <= a.body.end && a.body.end <= a.text.len());
-                assert!(a.text.is_char_boundary(a.body.start) && a.text.is_char_boundary(a.body.end));
+                assert!(
+                    a.text.is_char_boundary(a.body.start) && a.text.is_char_boundary(a.body.end)
+                );
                 assert!(!a.article_id.is_empty());
                 if kind.is_json() {
                     assert!(a.input.starts_with(&format!("{name}#")), "{}", a.input);
                 } else {
                     assert_eq!(a.input, name);
                     let raw = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
-                    assert_eq!(a.text.as_bytes(), raw, "a .txt article is the file less its BOM");
+                    assert_eq!(
+                        a.text.as_bytes(),
+                        raw,
+                        "a .txt article is the file less its BOM"
+                    );
                 }
             }
             Err(e) => assert_eq!(e.path, path),
@@ -68,12 +76,18 @@ fn check(name: &str, kind: InputKind, bytes: &[u8], limits: Limits) {
     if kind == InputKind::JsonLines {
         // At most one item per line.
         let lines = bytes.split(|&b| b == b'\n').count();
-        assert!(items.len() <= lines, "{} items from {lines} lines", items.len());
+        assert!(
+            items.len() <= lines,
+            "{} items from {lines} lines",
+            items.len()
+        );
     }
 }
 
 fuzz_target!(|data: &[u8]| {
-    let small = Limits { max_article_bytes: 64 };
+    let small = Limits {
+        max_article_bytes: 64,
+    };
     for limits in [Limits::default(), small] {
         check("a.txt", InputKind::Text, data, limits);
         check("a.jsonl", InputKind::JsonLines, data, limits);
@@ -84,5 +98,10 @@ fuzz_target!(|data: &[u8]| {
     let gz = gz.finish().unwrap();
     check("a.jsonl.gz", InputKind::JsonLinesGz, &gz, Limits::default());
     let cut = data.first().map_or(0, |&b| gz.len() * b as usize / 256);
-    check("b.jsonl.gz", InputKind::JsonLinesGz, &gz[..cut], Limits::default());
+    check(
+        "b.jsonl.gz",
+        InputKind::JsonLinesGz,
+        &gz[..cut],
+        Limits::default(),
+    );
 });

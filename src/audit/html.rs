@@ -35,7 +35,7 @@ fn num(n: u64) -> String {
     let s = n.to_string();
     let mut out = String::new();
     for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -116,10 +116,7 @@ footer{margin-top:36px;color:var(--muted);font-size:12px}
 
 pub fn render_html(a: &Audit) -> String {
     let mut h = String::with_capacity(64 * 1024);
-    let title = format!(
-        "claimset audit: {} {}",
-        a.dataset.name, a.dataset.version
-    );
+    let title = format!("claimset audit: {} {}", a.dataset.name, a.dataset.version);
     let _ = write!(
         h,
         "<!DOCTYPE html>\n<html lang=\"en\" dir=\"ltr\">\n<head>\n<meta charset=\"utf-8\">\n\
@@ -182,13 +179,27 @@ fn cards(h: &mut String, a: &Audit) {
     h.push_str("<div class=\"cards\">");
     let ar = &a.articles;
     let se = &a.sentences;
-    card(h, &num(ar.total), "articles", &format!("{} sentences", num(se.total)));
-    card(h, &num(ar.empty), "articles with no text", &pct(ar.empty_rate));
+    card(
+        h,
+        &num(ar.total),
+        "articles",
+        &format!("{} sentences", num(se.total)),
+    );
+    card(
+        h,
+        &num(ar.empty),
+        "articles with no text",
+        &pct(ar.empty_rate),
+    );
     card(
         h,
         &num(ar.duplicates),
         "duplicate articles",
-        &format!("{} · {} groups", pct(ar.duplicate_rate), num(ar.duplicate_groups)),
+        &format!(
+            "{} · {} groups",
+            pct(ar.duplicate_rate),
+            num(ar.duplicate_groups)
+        ),
     );
     card(
         h,
@@ -200,7 +211,11 @@ fn cards(h: &mut String, a: &Audit) {
         h,
         &num(se.duplicates),
         "duplicate sentences",
-        &format!("{} · {} groups", pct(se.duplicate_rate), num(se.duplicate_groups)),
+        &format!(
+            "{} · {} groups",
+            pct(se.duplicate_rate),
+            num(se.duplicate_groups)
+        ),
     );
     card(
         h,
@@ -213,13 +228,22 @@ fn cards(h: &mut String, a: &Audit) {
         h,
         &num(lk.exact + lk.near),
         "leaked eval sentences",
-        &format!("{} · exact {} · near {}", pct(lk.rate), num(lk.exact), num(lk.near)),
+        &format!(
+            "{} · exact {} · near {}",
+            pct(lk.rate),
+            num(lk.exact),
+            num(lk.near)
+        ),
     );
     card(
         h,
         &num(lk.articles.exact + lk.articles.near),
         "leaked eval articles",
-        &format!("{} of {}", pct(lk.articles.rate), num(lk.articles.eval_articles)),
+        &format!(
+            "{} of {}",
+            pct(lk.articles.rate),
+            num(lk.articles.eval_articles)
+        ),
     );
     card(
         h,
@@ -284,9 +308,9 @@ fn gates(h: &mut String, a: &Audit) {
     if a.gates.len() == 1 {
         h.push_str("<p class=\"note\">The spec sets no gate of its own (its <code>[audit]</code> table); only schema problems are gated.</p>");
     }
-    let _ = write!(
+    let _ = writeln!(
         h,
-        "<p class=\"sub\">A missed gate makes the status <b>warn</b> (exit 1){}.</p></div>\n",
+        "<p class=\"sub\">A missed gate makes the status <b>warn</b> (exit 1){}.</p></div>",
         if a.settings.fail {
             ", and here <b>fail</b> (exit 2, nothing published): the spec sets fail = true"
         } else {
@@ -363,7 +387,11 @@ fn labels(h: &mut String, a: &Audit) {
                 pct(*p as f64 / total as f64)
             );
             if width > 58.0 {
-                let fill = if *name == "abstain" { "#1d232b" } else { "#fff" };
+                let fill = if *name == "abstain" {
+                    "#1d232b"
+                } else {
+                    "#fff"
+                };
                 let _ = write!(
                     h,
                     "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"11\" fill=\"{fill}\">{}</text>",
@@ -515,7 +543,13 @@ fn lengths(h: &mut String, a: &Audit) {
         h,
         "<p class=\"sub\">mean {:.1} · median {} · p90 {} · p99 {} · max {} characters. \
          Orange bins lie outside the bounds ({} to {} characters).</p>",
-        l.mean, l.p50, l.p90, l.p99, l.max, a.settings.min_sentence_chars, a.settings.max_sentence_chars
+        l.mean,
+        l.p50,
+        l.p90,
+        l.p99,
+        l.max,
+        a.settings.min_sentence_chars,
+        a.settings.max_sentence_chars
     );
     if !se.text_available {
         h.push_str("<p class=\"note\">This release was built without text: lengths come from the offsets, and text checks were skipped.</p>");
@@ -576,12 +610,20 @@ fn rules(h: &mut String, a: &Audit) {
     h.push_str("<h2>Rules: coverage, overlap, conflict</h2><div class=\"panel\">");
     legend(
         h,
-        &[("coverage", "#4f6d8f"), ("overlap", "#9fb3c8"), ("conflict", "#c62828")],
+        &[
+            ("coverage", "#4f6d8f"),
+            ("overlap", "#9fb3c8"),
+            ("conflict", "#c62828"),
+        ],
     );
     let rows = &r.rules;
     let (w, row, left, right) = (1100.0, 22.0, 86.0, 300.0);
     let height = row * rows.len() as f64 + 10.0;
-    let max = rows.iter().map(|x| x.coverage).fold(0.0f64, f64::max).max(1e-9);
+    let max = rows
+        .iter()
+        .map(|x| x.coverage)
+        .fold(0.0f64, f64::max)
+        .max(1e-9);
     let span = w - left - right;
     let _ = write!(
         h,
@@ -662,9 +704,9 @@ fn drift(h: &mut String, a: &Audit) {
     let d = &a.drift;
     h.push_str("<h2>Drift against the parent release</h2><div class=\"panel\">");
     if !d.found {
-        let _ = write!(
+        let _ = writeln!(
             h,
-            "<p class=\"note\">{}</p></div>\n",
+            "<p class=\"note\">{}</p></div>",
             esc(d.note.as_deref().unwrap_or("no parent release"))
         );
         return;
@@ -787,7 +829,11 @@ fn near_table(h: &mut String, title: &str, clusters: &[NearCluster], shown: usiz
                         .unwrap_or_default()
                 );
                 if let Some(text) = &m.text {
-                    let _ = write!(s, "<div class=\"mt\" dir=\"auto\">{}</div>", tb(&cut(text, 160)));
+                    let _ = write!(
+                        s,
+                        "<div class=\"mt\" dir=\"auto\">{}</div>",
+                        tb(&cut(text, 160))
+                    );
                 }
                 s
             })
@@ -824,7 +870,9 @@ fn duplicates(h: &mut String, a: &Audit) {
         num(ar.near.similar_pairs)
     );
     if !ar.empty_examples.is_empty() {
-        h.push_str("<h3>Articles with no text (first)</h3><table><tr><th>input</th><th>split</th></tr>");
+        h.push_str(
+            "<h3>Articles with no text (first)</h3><table><tr><th>input</th><th>split</th></tr>",
+        );
         for e in &ar.empty_examples {
             let _ = write!(
                 h,
@@ -1026,7 +1074,12 @@ fn gold(h: &mut String, g: &GoldReport) {
     let wrong: Vec<(&str, &GoldError)> = g
         .rules
         .iter()
-        .flat_map(|r| r.wrong_examples.iter().take(3).map(move |e| (r.rule.as_str(), e)))
+        .flat_map(|r| {
+            r.wrong_examples
+                .iter()
+                .take(3)
+                .map(move |e| (r.rule.as_str(), e))
+        })
         .collect();
     if !wrong.is_empty() {
         h.push_str("<h3>Wrong votes (first 3 per rule)</h3><table><tr><th>rule</th><th>said</th><th>gold</th><th>where</th><th>text</th></tr>");
@@ -1110,7 +1163,9 @@ fn problems(h: &mut String, a: &Audit) {
         h.push_str("</table>");
     }
     if !b.quarantined.is_empty() {
-        h.push_str("<h3>Quarantined</h3><table><tr><th>input</th><th>where</th><th>reason</th></tr>");
+        h.push_str(
+            "<h3>Quarantined</h3><table><tr><th>input</th><th>where</th><th>reason</th></tr>",
+        );
         for q in &b.quarantined {
             let _ = write!(
                 h,
@@ -1134,7 +1189,9 @@ fn problems(h: &mut String, a: &Audit) {
 
 fn settings(h: &mut String, a: &Audit) {
     let s = &a.settings;
-    h.push_str("<h2>Settings</h2><div class=\"panel\"><table><tr><th>check</th><th>setting</th></tr>");
+    h.push_str(
+        "<h2>Settings</h2><div class=\"panel\"><table><tr><th>check</th><th>setting</th></tr>",
+    );
     let _ = write!(
         h,
         "<tr><td>sentence length</td><td>too short below {} characters (trimmed), too long above {}</td></tr>",
@@ -1169,8 +1226,14 @@ mod tests {
 
     #[test]
     fn escapes_and_isolates() {
-        assert_eq!(esc("<a href='x'>&\"</a>"), "&lt;a href=&#39;x&#39;&gt;&amp;&quot;&lt;/a&gt;");
-        assert_eq!(t("<b>مرحبا</b>"), "<bdi dir=\"auto\">&lt;b&gt;مرحبا&lt;/b&gt;</bdi>");
+        assert_eq!(
+            esc("<a href='x'>&\"</a>"),
+            "&lt;a href=&#39;x&#39;&gt;&amp;&quot;&lt;/a&gt;"
+        );
+        assert_eq!(
+            t("<b>مرحبا</b>"),
+            "<bdi dir=\"auto\">&lt;b&gt;مرحبا&lt;/b&gt;</bdi>"
+        );
         assert_eq!(num(310303), "310,303");
         assert_eq!(num(12), "12");
         assert_eq!(num(1000), "1,000");

@@ -349,17 +349,12 @@ mod tests {
 
     #[test]
     fn hash_is_stable() {
-        // Fixed values: a change here changes every audit.
-        assert_eq!(hash64(b"", 0), hash64(b"", 0));
+        // Fixed values (also computed by an independent Python transcription): a change here
+        // changes every audit's near-duplicate results.
+        assert_eq!(hash64(b"claimset", 7), 0x2030_ecf6_cb5b_553e);
+        assert_eq!(hash64("مرحبا بالعالم".as_bytes(), 0), 0x4d7a_f6ff_e5e3_43c1);
         assert_ne!(hash64(b"a", 0), hash64(b"a", 1));
         assert_ne!(hash64(b"abcdefgh1", 0), hash64(b"abcdefgh2", 0));
-        assert_eq!(
-            hash64(b"claimset", 7),
-            0x5b9d_4fe5_5e0c_1b23_u64.wrapping_add(0)
-                ^ 0
-                ^ hash64(b"claimset", 7)
-                ^ 0x5b9d_4fe5_5e0c_1b23
-        );
     }
 
     #[test]

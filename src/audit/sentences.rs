@@ -502,7 +502,7 @@ fn label_conflicts(data: &Release, basics: &[Basic]) -> ConflictReport {
         .filter(|&i| basics[i as usize].visible > 0)
         .collect();
     order.par_sort_unstable_by_key(|&i| (basics[i as usize].norm_key, i));
-    let mut found: Vec<(u64, u32, BTreeMap<String, u64>, Vec<u32>)> = Vec::new();
+    let mut found: Vec<ConflictGroup> = Vec::new();
     let mut sentences = 0u64;
     for run in order.chunk_by(|&a, &b| basics[a as usize].norm_key == basics[b as usize].norm_key) {
         let first = label(run[0] as usize);
@@ -545,6 +545,9 @@ fn label_conflicts(data: &Release, basics: &[Basic]) -> ConflictReport {
             .collect(),
     }
 }
+
+/// A group of identical normalized sentences with different labels: key, count, labels seen, rows.
+type ConflictGroup = (u64, u32, BTreeMap<String, u64>, Vec<u32>);
 
 #[cfg(test)]
 mod tests {

@@ -173,7 +173,10 @@ fn parse_object(
 ) -> Result<Article, (Position, String)> {
     let object: Object = serde_json::from_slice(bytes).map_err(|e| {
         let reason = if e.is_data() {
-            format!("expected a JSON object with the article's fields: {}", message(&e))
+            format!(
+                "expected a JSON object with the article's fields: {}",
+                message(&e)
+            )
         } else {
             format!("invalid JSON: {}", message(&e))
         };
