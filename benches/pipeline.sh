@@ -17,8 +17,9 @@
 #    directory), built once at --threads 2; its peak memory against the 1x corpus's.
 # 5. Prints one table with the ratios, and each target of issue 7 as met or not met.
 #
-# Environment: CORPUS (a directory of .jsonl/.jsonl.gz to use instead), RUNS (default 3), BASELINES=0 skips the Python baselines, TENX=0 skips the 10x
-# check, PYTHON (default python3, 3.11 or newer), KEEP=1 keeps the temporary directory.
+# Environment: CORPUS (a directory of .jsonl/.jsonl.gz to use instead), RUNS (default 3),
+# BASELINES=0 skips the Python baselines, TENX=0 skips the 10x check, PYTHON (default python3, 3.11
+# or newer), KEEP=1 keeps the temporary directory.
 # Needs cargo, python3 with venv, /usr/bin/time (GNU time) and network access to PyPI the first time.
 set -euo pipefail
 
@@ -192,7 +193,7 @@ for base in ("regex_pyarrow", "spacy_pyarrow"):
     if not (b and c1 and c2):
         continue
     print(f"claimset / {b['label']}: MB/s x{c2['mbs'] / b['mbs']:.1f} at 2 threads, x{c1['mbs'] / b['mbs']:.1f} at 1 thread "
-          f"(1 thread each); sentences/s x{c2['sps'] / b['sps']:.1f}; peak RSS x{c2['rss'] / b['rss']:.2f} at 2 threads")
+          f"(the baselines run on one thread); sentences/s x{c2['sps'] / b['sps']:.1f}; peak RSS x{c2['rss'] / b['rss']:.2f} at 2 threads")
 if c1 and c2:
     speedup = c1["wall"] / c2["wall"]
     print(f"claimset speed-up 1 -> 2 threads: x{speedup:.2f}")
