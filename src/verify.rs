@@ -7,8 +7,9 @@ use crate::error::{Error, Result};
 use crate::manifest::{MANIFEST_FILE, Manifest, SplitStats};
 use crate::record::{ContentHasher, record_id, release_content_hash, text_sha256};
 use crate::release::publish_file_entry as file_entry;
-use crate::write::{ARTICLES_FILE, SCHEMA_VERSION, read_articles, read_data_file};
-use std::collections::BTreeSet;
+use crate::write::{ARTICLES_FILE, DataFileReader, SCHEMA_VERSION, read_articles};
+use rayon::prelude::*;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 /// What a successful verification checked.
@@ -21,6 +22,7 @@ pub struct VerifyReport {
 
 pub fn verify(release: &Path) -> Result<VerifyReport> {
     let fail = |msg: String| Err(Error::Verify(msg));
+    let mut clock = crate::audit::Clock::new();
     let manifest = Manifest::read(release)?;
 
     // Exactly the files the manifest names, no more, no fewer.
@@ -44,70 +46,40 @@ pub fn verify(release: &Path) -> Result<VerifyReport> {
         return fail(format!("{missing}: listed in the manifest but missing"));
     }
 
-    for f in &manifest.files {
-        let entry = file_entry(release, &f.path)?;
-        if entry.bytes != f.bytes || entry.sha256 != f.sha256 {
+    // Whole-file hashes, in parallel; the first mismatch in manifest order is reported.
+    let listed: Vec<(&str, u64, &str)> = manifest
+        .files
+        .iter()
+        .map(|f| (f.path.as_str(), f.bytes, f.sha256.as_str()))
+        .chain(
+            manifest
+                .data_files
+                .iter()
+                .map(|f| (f.path.as_str(), f.bytes, f.sha256.as_str())),
+        )
+        .collect();
+    let entries: Vec<Result<_>> = listed
+        .par_iter()
+        .map(|(path, _, _)| file_entry(release, path))
+        .collect();
+    for ((path, bytes, sha256), entry) in listed.iter().zip(entries) {
+        let entry = entry?;
+        if entry.bytes != *bytes || entry.sha256 != *sha256 {
             return fail(format!(
-                "{}: sha256 {} ({} bytes), manifest says {} ({} bytes)",
-                f.path, entry.sha256, entry.bytes, f.sha256, f.bytes
+                "{path}: sha256 {} ({} bytes), manifest says {sha256} ({bytes} bytes)",
+                entry.sha256, entry.bytes
             ));
         }
     }
 
-    let mut rows = 0u64;
-    let mut recount: std::collections::BTreeMap<String, SplitStats> =
-        std::collections::BTreeMap::new();
+    clock.lap("verify: file hashes");
+    // Every data file's footer, then every row group decoded and checked in parallel; the
+    // record hashes are then folded in file order.
+    let mut readers = Vec::with_capacity(manifest.data_files.len());
     for f in &manifest.data_files {
-        let entry = file_entry(release, &f.path)?;
-        if entry.bytes != f.bytes || entry.sha256 != f.sha256 {
-            return fail(format!(
-                "{}: sha256 {} ({} bytes), manifest says {} ({} bytes)",
-                f.path, entry.sha256, entry.bytes, f.sha256, f.bytes
-            ));
-        }
-        let mut content = ContentHasher::default();
-        let mut row = 0u64;
-        let footer = read_data_file(&release.join(&f.path), &mut |records| {
-            for record in records {
-                check_record(&record, &f.split, manifest.options.without_text)
-                    .map_err(|e| Error::Verify(format!("{}: row {row}: {e}", f.path)))?;
-                content.push(&record.hash());
-                row += 1;
-                let stats = recount.entry(record.split.clone()).or_default();
-                stats.rows += 1;
-                *stats.stance.entry(record.stance.clone()).or_default() += 1;
-                for label in &record.stances {
-                    *stats.stances.entry(label.clone()).or_default() += 1;
-                }
-                if !record
-                    .evidence
-                    .iter()
-                    .any(|e| !e.label.starts_with("actor:"))
-                {
-                    stats.abstain += 1;
-                }
-            }
-            Ok(())
-        })
-        .map_err(|e| match e {
-            Error::Verify(_) => e,
-            other => Error::Verify(format!("{}: unreadable Parquet: {other}", f.path)),
-        })?;
-        if content.rows() != f.rows {
-            return fail(format!(
-                "{}: {} rows, manifest says {}",
-                f.path,
-                content.rows(),
-                f.rows
-            ));
-        }
-        let file_content = content.finish();
-        if file_content != f.content_sha256 {
-            return fail(format!(
-                "{}: content hash {file_content}, manifest says {}",
-                f.path, f.content_sha256
-            ));
-        }
+        let reader = DataFileReader::open(&release.join(&f.path))
+            .map_err(|e| Error::Verify(format!("{}: unreadable Parquet: {e}", f.path)))?;
+        let footer = reader.footer();
         let want = [
             ("claimset.schema_version", SCHEMA_VERSION),
             ("claimset.dataset", manifest.dataset.name.as_str()),
@@ -125,6 +97,58 @@ pub fn verify(release: &Path) -> Result<VerifyReport> {
                 None => return fail(format!("{}: footer key {key} missing", f.path)),
             }
         }
+        readers.push(reader);
+    }
+    let tasks: Vec<(usize, usize)> = readers
+        .iter()
+        .enumerate()
+        .flat_map(|(fi, r)| (0..r.row_groups()).map(move |rg| (fi, rg)))
+        .collect();
+    let checked: Vec<Result<GroupCheck>> = tasks
+        .par_iter()
+        .map(|&(fi, rg)| {
+            let f = &manifest.data_files[fi];
+            check_row_group(&readers[fi], rg, &f.path, &f.split, manifest.options.without_text)
+        })
+        .collect();
+    clock.lap("verify: row groups");
+    let mut rows = 0u64;
+    let mut recount: BTreeMap<String, SplitStats> = BTreeMap::new();
+    let mut groups = tasks.iter().zip(checked).peekable();
+    for (fi, f) in manifest.data_files.iter().enumerate() {
+        let mut content = ContentHasher::default();
+        while let Some(((_, _), group)) = groups.next_if(|((gfi, _), _)| *gfi == fi) {
+            let group = group?;
+            for hash in &group.hashes {
+                content.push(hash);
+            }
+            for (split, stats) in group.stats {
+                let total = recount.entry(split).or_default();
+                total.rows += stats.rows;
+                total.abstain += stats.abstain;
+                for (k, v) in stats.stance {
+                    *total.stance.entry(k).or_default() += v;
+                }
+                for (k, v) in stats.stances {
+                    *total.stances.entry(k).or_default() += v;
+                }
+            }
+        }
+        if content.rows() != f.rows {
+            return fail(format!(
+                "{}: {} rows, manifest says {}",
+                f.path,
+                content.rows(),
+                f.rows
+            ));
+        }
+        let file_content = content.finish();
+        if file_content != f.content_sha256 {
+            return fail(format!(
+                "{}: content hash {file_content}, manifest says {}",
+                f.path, f.content_sha256
+            ));
+        }
         rows += f.rows;
     }
 
@@ -140,6 +164,7 @@ pub fn verify(release: &Path) -> Result<VerifyReport> {
             manifest.content_sha256
         ));
     }
+    clock.lap("verify: content hashes");
     let articles = read_articles(&release.join(ARTICLES_FILE))?;
     for a in &articles {
         recount.entry(a.split.clone()).or_default().articles += 1;
@@ -165,11 +190,58 @@ pub fn verify(release: &Path) -> Result<VerifyReport> {
             "split `{split}` is in the data but not in the manifest"
         ));
     }
+    clock.lap("verify: article table");
     Ok(VerifyReport {
         files: present.len(),
         rows,
         content_sha256,
     })
+}
+
+/// What one row group contributes: its record hashes in order and its split counts.
+struct GroupCheck {
+    hashes: Vec<[u8; 32]>,
+    stats: BTreeMap<String, SplitStats>,
+}
+
+fn check_row_group(
+    reader: &DataFileReader,
+    index: usize,
+    path: &str,
+    split: &str,
+    without_text: bool,
+) -> Result<GroupCheck> {
+    let records = reader
+        .read_row_group(index)
+        .map_err(|e| match e {
+            Error::Verify(_) => e,
+            other => Error::Verify(format!("{path}: unreadable Parquet: {other}")),
+        })?;
+    let first_row = reader.first_row(index);
+    let mut group = GroupCheck {
+        hashes: Vec::with_capacity(records.len()),
+        stats: BTreeMap::new(),
+    };
+    for (k, record) in records.iter().enumerate() {
+        check_record(record, split, without_text).map_err(|e| {
+            Error::Verify(format!("{path}: row {}: {e}", first_row + k as u64))
+        })?;
+        group.hashes.push(record.hash());
+        let stats = group.stats.entry(record.split.clone()).or_default();
+        stats.rows += 1;
+        *stats.stance.entry(record.stance.clone()).or_default() += 1;
+        for label in &record.stances {
+            *stats.stances.entry(label.clone()).or_default() += 1;
+        }
+        if !record
+            .evidence
+            .iter()
+            .any(|e| !e.label.starts_with("actor:"))
+        {
+            stats.abstain += 1;
+        }
+    }
+    Ok(group)
 }
 
 fn check_record(

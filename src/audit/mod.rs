@@ -217,23 +217,23 @@ fn run(release: &Path, manifest: &Manifest, options: &AuditOptions) -> Result<Au
     Ok(audit)
 }
 
-/// Phase timings on stderr when `CLAIMSET_AUDIT_TIMING` is set (for profiling; never in the report).
-pub(crate) struct Clock {
+/// Phase timings on stderr when `CLAIMSET_TIMING` is set (for profiling; never in any output file).
+pub struct Clock {
     on: bool,
     last: std::time::Instant,
 }
 
 impl Clock {
-    pub(crate) fn new() -> Clock {
+    pub fn new() -> Clock {
         Clock {
-            on: std::env::var_os("CLAIMSET_AUDIT_TIMING").is_some(),
+            on: std::env::var_os("CLAIMSET_TIMING").is_some(),
             last: std::time::Instant::now(),
         }
     }
 
-    pub(crate) fn lap(&mut self, what: &str) {
+    pub fn lap(&mut self, what: &str) {
         if self.on {
-            eprintln!("audit: {what}: {:.2} s", self.last.elapsed().as_secs_f64());
+            eprintln!("timing: {what}: {:.2} s", self.last.elapsed().as_secs_f64());
             self.last = std::time::Instant::now();
         }
     }

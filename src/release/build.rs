@@ -80,9 +80,15 @@ pub fn build(config: &BuildConfig) -> Result<BuildReport> {
     })
 }
 
-struct Totals {
+/// What the main thread records: the inputs read and the problems met, in canonical order.
+#[derive(Default)]
+struct Ledger {
     inputs: Vec<InputRecord>,
     quarantined: Vec<Quarantined>,
+}
+
+/// What the writer thread counts.
+struct Totals {
     splits: Vec<SplitStats>,
     removed_empty: u64,
     removed_duplicate: (u64, u64),
@@ -96,6 +102,7 @@ fn write_release(
     ignored: Vec<String>,
     staging: &Path,
 ) -> Result<Manifest> {
+    let mut clock = crate::audit::Clock::new();
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(config.threads)
         .build()
@@ -112,9 +119,8 @@ fn write_release(
 
     let progress = progress_bar(config, files);
     let mut writers: [Option<SplitWriter>; 3] = [None, None, None];
+    let mut ledger = Ledger::default();
     let mut totals = Totals {
-        inputs: Vec::new(),
-        quarantined: Vec::new(),
         splits: SPLITS
             .iter()
             .map(|s| SplitStats {
@@ -133,9 +139,12 @@ fn write_release(
     let mut seen: HashSet<[u8; 32]> = HashSet::new();
     let mut article_table = ArticleWriter::create(&staging.join(ARTICLES_FILE), &config.writer)?;
 
+    // Three stages at once: the reader thread parses inputs, the pool processes batches, the
+    // writer thread filters and writes them (in order), so writing overlaps processing.
     std::thread::scope(|scope| -> Result<()> {
         let (sender, receiver) = sync_channel::<Event>(4);
         let reader = scope.spawn(|| read_all(config, files, sender));
+        let (to_writer, from_main) = sync_channel::<Vec<(Article, ProcessedArticle)>>(2);
         let mut sink = Sink {
             config,
             data_dir: &data_dir,
@@ -145,16 +154,37 @@ fn write_release(
             boilerplate: boilerplate.as_ref(),
             article_table: &mut article_table,
         };
+        let writer = scope.spawn(move || -> Result<()> {
+            for batch in from_main.iter() {
+                for (article, done) in batch {
+                    sink.accept(&article, done)?;
+                }
+            }
+            Ok(())
+        });
         let result = consume(
-            config, &pool, &processor, &receiver, files, &mut sink, &progress,
+            config,
+            &pool,
+            &processor,
+            &receiver,
+            files,
+            &mut ledger,
+            &to_writer,
+            &progress,
         );
         // Stop the reader if we stopped early: dropping the receiver ends its sends.
         drop(receiver);
+        drop(to_writer);
         let _ = reader.join();
-        result
+        let written = writer
+            .join()
+            .unwrap_or_else(|_| Err(Error::Release("the writer thread panicked".into())));
+        // A writer error stops the main loop quietly (its sends fail), so it comes first.
+        written.and(result)
     })?;
     progress.finish_and_clear();
     article_table.finish()?;
+    clock.lap("read, process, write");
 
     let mut filters = Vec::new();
     if config.spec.filters.drop_empty_articles {
@@ -208,9 +238,9 @@ fn write_release(
             max_article_bytes: config.limits.max_article_bytes as u64,
             shard: config.shard.map(|s| s.to_string()),
         },
-        inputs: totals.inputs,
+        inputs: ledger.inputs,
         ignored_files: ignored,
-        quarantined: totals.quarantined,
+        quarantined: ledger.quarantined,
         filters,
         parquet: config.writer.clone(),
         splits: totals.splits,
@@ -221,18 +251,21 @@ fn write_release(
         manifest_sha256: String::new(),
     };
 
-    seal(staging, manifest, writers)
+    seal(staging, manifest, writers, config.threads)
 }
 
 /// Closes the data files of a staged release and writes everything derived from them (footer keys,
 /// card, Croissant, audit, manifest), then verifies the staged release. `manifest` arrives complete
 /// but for `data_files`, `files` and `content_sha256`. Shared by `build` and `merge`, so both give the
-/// same bytes for the same records.
+/// same bytes for the same records. `threads` bounds the audit's and the verification's workers.
 pub(crate) fn seal(
     staging: &Path,
     mut manifest: Manifest,
     writers: [Option<SplitWriter>; 3],
+    threads: usize,
 ) -> Result<Manifest> {
+    let threads = threads.max(1);
+    let mut clock = crate::audit::Clock::new();
     // Content hashes are known once every record is pushed; the footer of every file carries the
     // release's, so they are computed before any file is closed.
     let mut open: Vec<(usize, SplitWriter)> = writers
@@ -241,6 +274,7 @@ pub(crate) fn seal(
         .filter_map(|(i, w)| w.map(|w| (i, w)))
         .collect();
     let paths: Vec<String> = open.iter().map(|(i, _)| data_file_name(*i)).collect();
+    let splits: Vec<usize> = open.iter().map(|(i, _)| *i).collect();
     let contents: Vec<String> = open.iter().map(|(_, w)| w.content_sha256()).collect();
     let content_sha256 = release_content_hash(
         open.iter()
@@ -280,10 +314,34 @@ pub(crate) fn seal(
             ),
         ]
     };
+    // Each file's last row group is compressed and the file hashed on a thread of its own.
+    let finished: Vec<Result<(crate::write::DataFileSummary, crate::manifest::FileEntry)>> =
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = open
+                .drain(..)
+                .zip(&paths)
+                .zip(&contents)
+                .map(|(((_, writer), path), content)| {
+                    let footer = footer(content);
+                    scope.spawn(move || -> Result<_> {
+                        let summary = writer.finish(&footer)?;
+                        Ok((summary, publish::file_entry(staging, path)?))
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| {
+                    h.join().unwrap_or_else(|_| {
+                        Err(Error::Release("a data file writer panicked".into()))
+                    })
+                })
+                .collect()
+        });
     let mut data_files = Vec::new();
-    for (((split, writer), path), content) in open.drain(..).zip(&paths).zip(&contents) {
-        let summary = writer.finish(&footer(content))?;
-        let entry = publish::file_entry(staging, path)?;
+    for ((split, done), path) in splits.iter().zip(finished).zip(&paths) {
+        let (summary, entry) = done?;
+        let split = *split;
         data_files.push(DataFile {
             path: path.clone(),
             split: SPLITS[split].to_string(),
@@ -294,13 +352,18 @@ pub(crate) fn seal(
         });
     }
 
+    clock.lap("close data files");
     manifest.data_files = data_files;
     manifest.files = Vec::new();
     manifest.content_sha256 = content_sha256;
 
     // The audit of the staged data and article table: a gate missed with `fail = true` stops the
     // build here (shard results are audited but never stopped: their merge is what counts).
-    let audit = crate::audit::audit(staging, &manifest, &Default::default())?;
+    let options = crate::audit::AuditOptions {
+        threads,
+        gold: None,
+    };
+    let audit = crate::audit::audit(staging, &manifest, &options)?;
     if audit.status == crate::audit::Status::Fail && manifest.options.shard.is_none() {
         return Err(Error::Release(format!(
             "the audit failed ({}); see the spec's [audit] table",
@@ -308,6 +371,7 @@ pub(crate) fn seal(
         )));
     }
     crate::audit::write_files(staging, &audit)?;
+    clock.lap("audit");
 
     // Derived documents, then the manifest that covers them.
     let card = render_card(&manifest);
@@ -329,8 +393,13 @@ pub(crate) fn seal(
         crate::manifest::MANIFEST_FILE,
         &manifest.to_bytes(),
     )?;
-    crate::verify::verify(staging)
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map_err(|e| Error::Config(format!("cannot start {threads} threads: {e}")))?;
+    pool.install(|| crate::verify::verify(staging))
         .map_err(|e| Error::Release(format!("the new release does not verify: {e}")))?;
+    clock.lap("card, manifest, verify");
     Ok(manifest)
 }
 
@@ -398,13 +467,15 @@ struct Sink<'a> {
     article_table: &'a mut ArticleWriter,
 }
 
+#[allow(clippy::too_many_arguments)]
 fn consume(
     config: &BuildConfig,
     pool: &rayon::ThreadPool,
     processor: &Processor,
     receiver: &Receiver<Event>,
     files: &[InputFile],
-    sink: &mut Sink,
+    ledger: &mut Ledger,
+    to_writer: &SyncSender<Vec<(Article, ProcessedArticle)>>,
     progress: &indicatif::ProgressBar,
 ) -> Result<()> {
     for event in receiver.iter() {
@@ -414,7 +485,7 @@ fn consume(
                 for item in items {
                     match item {
                         Ok(article) => articles.push(article),
-                        Err(e) => quarantine(config, sink.totals, e)?,
+                        Err(e) => quarantine(config, ledger, e)?,
                     }
                 }
                 if let Some(shard) = config.shard {
@@ -425,13 +496,17 @@ fn consume(
                 }
                 let processed: Vec<ProcessedArticle> =
                     pool.install(|| articles.par_iter().map(|a| processor.process(a)).collect());
-                for (article, done) in articles.iter().zip(processed) {
-                    sink.accept(article, done)?;
+                if to_writer
+                    .send(articles.into_iter().zip(processed).collect())
+                    .is_err()
+                {
+                    // The writer stopped on an error, which the caller reports.
+                    return Ok(());
                 }
             }
             Event::FileDone(index, digest, articles) => {
                 let file = &files[index];
-                sink.totals.inputs.push(InputRecord {
+                ledger.inputs.push(InputRecord {
                     root: file.root,
                     path: file.name.clone(),
                     sha256: digest.sha256,
@@ -442,11 +517,11 @@ fn consume(
             }
             Event::FileFailed(index, e, articles) => {
                 let file = &files[index];
-                quarantine(config, sink.totals, e)?;
+                quarantine(config, ledger, e)?;
                 // The articles read before the error (e.g. a truncated .gz) are in the release, so
                 // the file is listed among the inputs with its raw bytes' digest, like any other.
                 if let Ok((sha256, bytes)) = publish::sha256_file(&file.path) {
-                    sink.totals.inputs.push(InputRecord {
+                    ledger.inputs.push(InputRecord {
                         root: file.root,
                         path: file.name.clone(),
                         sha256,
@@ -525,11 +600,11 @@ impl Sink<'_> {
     }
 }
 
-fn quarantine(config: &BuildConfig, totals: &mut Totals, e: InputError) -> Result<()> {
+fn quarantine(config: &BuildConfig, ledger: &mut Ledger, e: InputError) -> Result<()> {
     match config.on_error {
         OnError::Fail => Err(Error::Input(e)),
         OnError::Quarantine => {
-            totals.quarantined.push(Quarantined {
+            ledger.quarantined.push(Quarantined {
                 input: display_input(config, &e.path),
                 position: e.position.to_string(),
                 reason: e.reason,

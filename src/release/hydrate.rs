@@ -88,7 +88,12 @@ pub fn hydrate(release: &Path, inputs: &[PathBuf], out: &Path) -> Result<BuildRe
             table.push(a)?;
         }
         table.finish()?;
-        seal(&staging, manifest, writers)
+        seal(
+            &staging,
+            manifest,
+            writers,
+            crate::audit::AuditOptions::default().threads,
+        )
     })();
     let manifest = match result {
         Ok(m) => m,

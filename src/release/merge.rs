@@ -229,7 +229,12 @@ pub fn merge(shard_dirs: &[PathBuf], out: &Path) -> Result<BuildReport> {
             }
         }
         manifest.filters = filters;
-        seal(&staging, manifest, writers)
+        seal(
+            &staging,
+            manifest,
+            writers,
+            crate::audit::AuditOptions::default().threads,
+        )
     })();
     let manifest = match result {
         Ok(m) => m,

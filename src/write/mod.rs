@@ -12,6 +12,6 @@ mod schema;
 pub use articles::{ARTICLES_FILE, ArticleRow, ArticleWriter, articles_schema, read_articles};
 pub use batch::from_batch;
 pub use parquet_file::{
-    DataFileSummary, RecordStream, SplitWriter, WriterSettings, read_data_file,
+    DataFileReader, DataFileSummary, RecordStream, SplitWriter, WriterSettings, read_data_file,
 };
 pub use schema::{SCHEMA_VERSION, record_schema, schema_json};

@@ -167,6 +167,67 @@ pub fn read_data_file(
     Ok(footer)
 }
 
+/// A data file opened for reading by row group, so that row groups can be decoded in parallel.
+pub struct DataFileReader {
+    path: PathBuf,
+    meta: parquet::arrow::arrow_reader::ArrowReaderMetadata,
+}
+
+impl DataFileReader {
+    pub fn open(path: &Path) -> Result<Self> {
+        use parquet::arrow::arrow_reader::{ArrowReaderMetadata, ArrowReaderOptions};
+        let file = File::open(path).map_err(|e| Error::io(path, e))?;
+        let meta = ArrowReaderMetadata::load(&file, ArrowReaderOptions::new())?;
+        Ok(DataFileReader {
+            path: path.to_path_buf(),
+            meta,
+        })
+    }
+
+    /// The footer's key-value metadata.
+    pub fn footer(&self) -> std::collections::BTreeMap<String, String> {
+        self.meta
+            .metadata()
+            .file_metadata()
+            .key_value_metadata()
+            .map(|kvs| {
+                kvs.iter()
+                    .map(|kv| (kv.key.clone(), kv.value.clone().unwrap_or_default()))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    pub fn row_groups(&self) -> usize {
+        self.meta.metadata().num_row_groups()
+    }
+
+    /// The file row of the first record of row group `index`.
+    pub fn first_row(&self, index: usize) -> u64 {
+        (0..index)
+            .map(|rg| self.meta.metadata().row_group(rg).num_rows() as u64)
+            .sum()
+    }
+
+    /// The records of one row group, in file order (each call opens its own file handle).
+    pub fn read_row_group(&self, index: usize) -> Result<Vec<Record>> {
+        use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+        let file = File::open(&self.path).map_err(|e| Error::io(&self.path, e))?;
+        let reader = ParquetRecordBatchReaderBuilder::new_with_metadata(file, self.meta.clone())
+            .with_row_groups(vec![index])
+            .with_batch_size(8192)
+            .build()?;
+        let mut records = Vec::new();
+        for batch in reader {
+            records.extend(
+                super::batch::from_batch(&batch?)
+                    .map_err(|e| Error::Verify(format!("{}: {e}", self.path.display())))?,
+            );
+        }
+        Ok(records)
+    }
+}
+
 /// Records of a data file, one at a time, in file order (for merging shards).
 pub struct RecordStream {
     path: PathBuf,
