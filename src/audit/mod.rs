@@ -233,10 +233,27 @@ impl Clock {
 
     pub fn lap(&mut self, what: &str) {
         if self.on {
-            eprintln!("timing: {what}: {:.2} s", self.last.elapsed().as_secs_f64());
+            eprintln!(
+                "timing: {what}: {:.2} s, {}",
+                self.last.elapsed().as_secs_f64(),
+                memory_now()
+            );
             self.last = std::time::Instant::now();
         }
     }
+}
+
+/// Resident and peak resident memory of this process (Linux), for the timing lines.
+fn memory_now() -> String {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let field = |name: &str| {
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(name))
+            .map(|v| v.trim().to_string())
+            .unwrap_or_else(|| "?".into())
+    };
+    format!("rss {}, peak {}", field("VmRSS:"), field("VmHWM:"))
 }
 
 fn near_settings(shingles: &str, jaccard: f64, min_size: u32) -> report::NearSettings {

@@ -17,6 +17,10 @@ pub struct WriterSettings {
     pub compression: String,
     pub zstd_level: i32,
     pub row_group_rows: usize,
+    /// Records encoded at a time: the writer holds this many records in memory (plus the
+    /// compressed pages of the open row group). Page boundaries depend on it, so it is recorded.
+    #[serde(default = "default_encode_rows")]
+    pub encode_rows: usize,
     pub data_page_bytes: usize,
     /// Columns written without a dictionary (near-unique values gain nothing from one).
     pub plain_columns: Vec<String>,
@@ -29,6 +33,7 @@ impl Default for WriterSettings {
             compression: "zstd".into(),
             zstd_level: 3,
             row_group_rows: 32_768,
+            encode_rows: default_encode_rows(),
             data_page_bytes: 1 << 20,
             plain_columns: ["record_id", "text", "text_sha256"]
                 .map(String::from)
@@ -63,6 +68,10 @@ impl WriterSettings {
     }
 }
 
+fn default_encode_rows() -> usize {
+    4096
+}
+
 /// What the manifest records of one data file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DataFileSummary {
@@ -76,6 +85,7 @@ pub struct SplitWriter {
     writer: ArrowWriter<File>,
     buffer: Vec<Record>,
     row_group_rows: usize,
+    encode_rows: usize,
     content: ContentHasher,
 }
 
@@ -86,30 +96,42 @@ impl SplitWriter {
         Ok(SplitWriter {
             path: path.to_path_buf(),
             writer,
-            buffer: Vec::with_capacity(settings.row_group_rows.min(1 << 16)),
+            buffer: Vec::with_capacity(settings.encode_rows.clamp(1, 1 << 16)),
+            encode_rows: settings.encode_rows.max(1),
             row_group_rows: settings.row_group_rows.max(1),
             content: ContentHasher::default(),
         })
     }
 
-    /// Appends one record (with its precomputed record hash); writes a row group when one is full.
+    /// Appends one record (with its precomputed record hash). Records are encoded in slices of
+    /// `encode_rows` and a row group is closed every `row_group_rows` rows, so memory holds one
+    /// slice of records plus the compressed pages of the open row group, not a row group of records.
     pub fn push(&mut self, record: Record, hash: &[u8; 32]) -> Result<()> {
         self.content.push(hash);
         self.buffer.push(record);
-        if self.buffer.len() >= self.row_group_rows {
-            self.write_row_group()?;
+        if self.buffer.len() >= self.slice_rows() {
+            self.encode_buffer()?;
         }
         Ok(())
     }
 
-    fn write_row_group(&mut self) -> Result<()> {
+    /// Rows to buffer before the next encode: a slice, or fewer to end the row group exactly.
+    fn slice_rows(&self) -> usize {
+        let in_group = self.writer.in_progress_rows();
+        self.encode_rows
+            .min(self.row_group_rows - in_group % self.row_group_rows)
+    }
+
+    fn encode_buffer(&mut self) -> Result<()> {
         if self.buffer.is_empty() {
             return Ok(());
         }
         let batch = to_batch(&self.buffer)?;
         self.writer.write(&batch)?;
-        self.writer.flush()?;
         self.buffer.clear();
+        if self.writer.in_progress_rows() >= self.row_group_rows {
+            self.writer.flush()?;
+        }
         Ok(())
     }
 
@@ -124,7 +146,8 @@ impl SplitWriter {
 
     /// Writes what is buffered, the footer keys, and closes the file (synced to disk).
     pub fn finish(mut self, footer: &[(String, String)]) -> Result<DataFileSummary> {
-        self.write_row_group()?;
+        self.encode_buffer()?;
+        self.writer.flush()?;
         for (key, value) in footer {
             self.writer
                 .append_key_value_metadata(KeyValue::new(key.clone(), value.clone()));
