@@ -108,7 +108,13 @@ pub fn verify(release: &Path) -> Result<VerifyReport> {
         .par_iter()
         .map(|&(fi, rg)| {
             let f = &manifest.data_files[fi];
-            check_row_group(&readers[fi], rg, &f.path, &f.split, manifest.options.without_text)
+            check_row_group(
+                &readers[fi],
+                rg,
+                &f.path,
+                &f.split,
+                manifest.options.without_text,
+            )
         })
         .collect();
     clock.lap("verify: row groups");
@@ -211,21 +217,18 @@ fn check_row_group(
     split: &str,
     without_text: bool,
 ) -> Result<GroupCheck> {
-    let records = reader
-        .read_row_group(index)
-        .map_err(|e| match e {
-            Error::Verify(_) => e,
-            other => Error::Verify(format!("{path}: unreadable Parquet: {other}")),
-        })?;
+    let records = reader.read_row_group(index).map_err(|e| match e {
+        Error::Verify(_) => e,
+        other => Error::Verify(format!("{path}: unreadable Parquet: {other}")),
+    })?;
     let first_row = reader.first_row(index);
     let mut group = GroupCheck {
         hashes: Vec::with_capacity(records.len()),
         stats: BTreeMap::new(),
     };
     for (k, record) in records.iter().enumerate() {
-        check_record(record, split, without_text).map_err(|e| {
-            Error::Verify(format!("{path}: row {}: {e}", first_row + k as u64))
-        })?;
+        check_record(record, split, without_text)
+            .map_err(|e| Error::Verify(format!("{path}: row {}: {e}", first_row + k as u64)))?;
         group.hashes.push(record.hash());
         let stats = group.stats.entry(record.split.clone()).or_default();
         stats.rows += 1;

@@ -137,6 +137,7 @@ fn write_release(
         None => None,
     };
     let mut seen: HashSet<[u8; 32]> = HashSet::new();
+    clock.lap("start");
     let mut article_table = ArticleWriter::create(&staging.join(ARTICLES_FILE), &config.writer)?;
 
     // Three stages at once: the reader thread parses inputs, the pool processes batches, the
@@ -251,6 +252,9 @@ fn write_release(
         manifest_sha256: String::new(),
     };
 
+    // The workers' threads end here: memory they allocated and the writer freed goes back to
+    // the allocator before the audit loads the release.
+    drop(pool);
     seal(staging, manifest, writers, config.threads)
 }
 
