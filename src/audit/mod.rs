@@ -218,20 +218,20 @@ fn run(release: &Path, manifest: &Manifest, options: &AuditOptions) -> Result<Au
 }
 
 /// Phase timings on stderr when `CLAIMSET_TIMING` is set (for profiling; never in any output file).
-pub struct Clock {
+pub(crate) struct Clock {
     on: bool,
     last: std::time::Instant,
 }
 
 impl Clock {
-    pub fn new() -> Clock {
+    pub(crate) fn new() -> Clock {
         Clock {
             on: std::env::var_os("CLAIMSET_TIMING").is_some(),
             last: std::time::Instant::now(),
         }
     }
 
-    pub fn lap(&mut self, what: &str) {
+    pub(crate) fn lap(&mut self, what: &str) {
         if self.on {
             eprintln!(
                 "timing: {what}: {:.2} s, {}",
