@@ -18,6 +18,109 @@ const LATIN: &[&str] = &[
 const ARABIC_SPELLED_INITIALS: &[&str] =
     &["جيه", "إتش", "اتش", "كيه", "دبليو", "إكس", "اكس", "إيه"];
 
+/// Arabic spellings of Latin letter names, as written in dotted acronyms and initials
+/// (`بي. بي. سي`, `سي. إن. إن`, `جيه.بي مورجان`, `إف. بي. آي`).
+const LETTER_NAMES: &[&str] = &[
+    "إيه",
+    "ايه",
+    "أيه",
+    "بي",
+    "أف",
+    "سي",
+    "دي",
+    "إي",
+    "اي",
+    "إف",
+    "اف",
+    "جي",
+    "إتش",
+    "اتش",
+    "آي",
+    "أي",
+    "جيه",
+    "كيه",
+    "كي",
+    "إل",
+    "إم",
+    "ام",
+    "إن",
+    "ان",
+    "أو",
+    "كيو",
+    "آر",
+    "ار",
+    "إس",
+    "اس",
+    "تي",
+    "يو",
+    "في",
+    "دبليو",
+    "إكس",
+    "اكس",
+    "واي",
+    "زد",
+];
+
+/// Letter names that are also common Arabic words (إن، أو، في، كي، أي …): after a
+/// sentence end they usually start the next sentence, so they count as an acronym's next
+/// letter only when dotted themselves or when the acronym is already under way.
+const LETTER_NAME_WORDS: &[&str] = &["إن", "ان", "أو", "في", "كي", "اي", "أي", "إي", "ام"];
+
+/// Site suffixes written in Arabic after a glued dot (`العربية.نت`, `سوق.كوم`).
+const SITE_SUFFIXES: &[&str] = &["نت", "كوم", "أورج", "اورج", "أورغ", "اورغ"];
+
+/// Is `w` (a bare Arabic letter run) a Latin letter name?
+pub fn is_letter_name(w: &str) -> bool {
+    LETTER_NAMES.contains(&w)
+}
+
+/// Is `w` a Latin letter name that is not also a common Arabic word?
+pub fn is_strict_letter_name(w: &str) -> bool {
+    LETTER_NAMES.contains(&w) && !LETTER_NAME_WORDS.contains(&w)
+}
+
+/// Is `w` a site suffix (`نت`, `كوم`)?
+pub fn is_site_suffix(w: &str) -> bool {
+    SITE_SUFFIXES.contains(&w)
+}
+
+/// Splits a whitespace token into its core (openers and closing punctuation removed) and
+/// whether the core was directly followed by a `.` (`«سي.` → (`سي`, true)).
+pub fn token_core(tok: &str) -> (&str, bool) {
+    let t = strip_openers(tok);
+    let end = t
+        .find(|c: char| !is_arabic_word_char(c) && !c.is_ascii_alphabetic())
+        .unwrap_or(t.len());
+    (&t[..end], t[end..].starts_with('.'))
+}
+
+/// A spaced dotted acronym goes on after `tok.` (tok a letter name): the next word is a
+/// letter name too (`بي. بي. سي`, `إف. بي. آي`). Words like إن / في / أو count only when
+/// dotted themselves or when the previous token is already a dotted letter name.
+pub fn acronym_continues(tok: &str, prev_tok: &str, next: &str) -> bool {
+    let (core, _) = token_core(tok);
+    if !is_letter_name(core) {
+        return false;
+    }
+    let (n, n_dotted) = token_core(next);
+    if !is_letter_name(n) {
+        return false;
+    }
+    if n_dotted || is_strict_letter_name(n) {
+        return true;
+    }
+    let (p, p_dotted) = token_core(prev_tok);
+    p_dotted && is_letter_name(p)
+}
+
+/// `tok.)` closes a parenthesised spaced acronym (`(إف. بي. أي.)`): the dot is the
+/// acronym's, not the sentence's.
+pub fn acronym_ends_in_parens(tok: &str, prev_tok: &str) -> bool {
+    let (core, _) = token_core(tok);
+    let (p, p_dotted) = token_core(prev_tok);
+    is_letter_name(core) && p_dotted && is_letter_name(p)
+}
+
 /// Suffixes written after a year or time: م (AD / p.m.), هـ / ه (Hijri), ص (a.m.), ق.م (BC).
 const NUMBER_SUFFIXES: &[&str] = &["م", "هـ", "ه", "ص", "ق.م", "مـ"];
 
@@ -110,6 +213,10 @@ pub fn is_abbreviation(tok: &str) -> bool {
         return true;
     }
     let no_waw = tok.strip_prefix('و').unwrap_or(tok);
+    // `ود.` `وم.` `وأ.`: و + a title initial (د. دكتور, م. مهندس, أ. أستاذ).
+    if matches!(no_waw, "د" | "م" | "أ" | "ا") && no_waw.len() < tok.len() {
+        return true;
+    }
     LATIN.contains(&tok)
         || ARABIC_SPELLED_INITIALS.contains(&tok)
         || ARABIC_SPELLED_INITIALS.contains(&no_waw)

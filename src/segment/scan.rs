@@ -5,8 +5,8 @@
 //! the whole scan is linear in the line length.
 
 use super::abbrev::{
-    LOOK, continues_after_suffix, is_abbreviation, is_list_marker, is_number_suffix, token_before,
-    word_after,
+    LOOK, acronym_continues, acronym_ends_in_parens, continues_after_suffix, is_abbreviation,
+    is_letter_name, is_list_marker, is_number_suffix, is_site_suffix, token_before, word_after,
 };
 use super::chars::{
     is_arabic_letter, is_arabic_word_char, is_closer, is_continuation_punct, is_terminator,
@@ -145,6 +145,7 @@ pub fn scan_line(line: &str, mut cut: impl FnMut(usize)) {
         let embedded_inside = q.embedded;
         let mut had_closer = false;
         let mut closed_quote = false;
+        let mut term_after_closer = false;
         for c in line[j..].chars() {
             if is_closer(c) {
                 had_closer = true;
@@ -154,6 +155,8 @@ pub fn scan_line(line: &str, mut cut: impl FnMut(usize)) {
                 }
             } else if !is_terminator(c) {
                 break;
+            } else if had_closer {
+                term_after_closer = true;
             }
             j += c.len_utf8();
         }
@@ -171,11 +174,12 @@ pub fn scan_line(line: &str, mut cut: impl FnMut(usize)) {
                 Some(c) => decide_spaced(
                     line,
                     run_start,
+                    end,
                     single,
                     only_dots,
                     ellipsis,
                     had_closer,
-                    closed_quote,
+                    closed_quote && !term_after_closer,
                     depth_inside,
                     embedded_inside,
                     after,
@@ -183,7 +187,9 @@ pub fn scan_line(line: &str, mut cut: impl FnMut(usize)) {
                 ),
             }
         } else {
-            single && !had_closer && glued_end(line, run_start, run_end, next)
+            single
+                && (glued_quote_end(line, run_start, run_end, end, next)
+                    || (!had_closer && glued_end(line, run_start, run_end, next)))
         };
         if is_cut {
             cut(end);
@@ -214,6 +220,7 @@ fn open_quote(
 fn decide_spaced(
     line: &str,
     run_start: usize,
+    closers_end: usize,
     single: bool,
     only_dots: bool,
     ellipsis: bool,
@@ -249,7 +256,7 @@ fn decide_spaced(
         if is_number_suffix(tok, prev) {
             return !continues_after_suffix(after);
         }
-        if is_abbreviation(tok) {
+        if is_abbreviation(tok) || acronym_continues(tok, prev, after) {
             return false;
         }
         if after_first.is_ascii_lowercase() && tok.is_ascii() {
@@ -257,7 +264,14 @@ fn decide_spaced(
         }
         return true;
     }
-    // `?` `!` `؟` closing a quotation embedded mid-sentence: the sentence goes on.
+    if single && only_dots && &line[run_start + 1..closers_end] == ")" {
+        let (tok_start, tok) = token_before(line, run_start);
+        if acronym_ends_in_parens(tok, prev_token(line, tok_start)) {
+            return false;
+        }
+    }
+    // `?` `!` `؟` closing a quotation embedded mid-sentence: the sentence goes on
+    // (not when a full stop follows the quote: `ماذا أقول؟». وبعد`).
     if had_closer && closed_quote && embedded_inside && !only_dots {
         return false;
     }
@@ -303,6 +317,23 @@ fn glued_end(line: &str, run_start: usize, run_end: usize, next: char) -> bool {
     }
     let term = line[run_start..run_end].chars().next().unwrap_or('.');
     if term == '.' {
+        // Acronyms and site names written in Arabic: `جيه.بي`, `إيه.بي.سي`, `العربية.نت`.
+        let left = arabic_run_before(line, run_start);
+        let right_len = line[run_end..]
+            .char_indices()
+            .take(12)
+            .find(|&(_, c)| !is_arabic_word_char(c))
+            .map_or(line.len() - run_end, |(k, _)| k);
+        let right = &line[run_end..run_end + right_len];
+        if is_site_suffix(right) {
+            return false;
+        }
+        let right_dotted = line[run_end + right_len..].starts_with('.');
+        if (is_letter_name(left) && (is_letter_name(right) || right_dotted))
+            || (is_letter_name(right) && right_dotted)
+        {
+            return false;
+        }
         let right_letters = line[run_end..]
             .chars()
             .take_while(|&c| is_arabic_word_char(c))
@@ -312,6 +343,57 @@ fn glued_end(line: &str, run_start: usize, run_end: usize, next: char) -> bool {
         return left_letters >= 3 && right_letters >= 2;
     }
     true
+}
+
+/// A single terminator glued to the next Arabic word with a closing quote or bracket on
+/// one side of it: `ستزيد».ووقع`, `(مايو).وزاد` (closer before), `الواقعة.”وقال` (closer
+/// after; typographic closers only, since a straight `"` there may open the next sentence).
+fn glued_quote_end(line: &str, run_start: usize, run_end: usize, end: usize, next: char) -> bool {
+    if !is_arabic_word_char(next) {
+        return false;
+    }
+    let after = &line[run_end..end];
+    if !after.chars().all(|c| matches!(c, '»' | '”' | ')')) {
+        return false;
+    }
+    let mut left = line[..run_start].chars().rev().peekable();
+    let mut n_close = 0;
+    while let Some(&c) = left.peek() {
+        if n_close < 2 && matches!(c, '»' | '”' | '"' | ')') {
+            n_close += 1;
+            left.next();
+        } else {
+            break;
+        }
+    }
+    // Exactly one side carries the closer(s); the bare case is `glued_end`'s.
+    if (n_close == 0) == after.is_empty() {
+        return false;
+    }
+    let left_letters = left
+        .take(8)
+        .take_while(|&c| is_arabic_word_char(c))
+        .filter(|&c| is_arabic_letter(c))
+        .count();
+    let right_letters = line[end..]
+        .chars()
+        .take(4)
+        .take_while(|&c| is_arabic_word_char(c))
+        .filter(|&c| is_arabic_letter(c))
+        .count();
+    left_letters >= 2 && right_letters >= 2
+}
+
+/// The run of Arabic word characters (at most 12) ending at byte `end` of `line`.
+fn arabic_run_before(line: &str, end: usize) -> &str {
+    let mut start = end;
+    for (i, c) in line[..end].char_indices().rev().take(12) {
+        if !is_arabic_word_char(c) {
+            break;
+        }
+        start = i;
+    }
+    &line[start..end]
 }
 
 /// `after` starts with و followed by at least two more letters (`وكانت`, `وقال`).
