@@ -287,3 +287,74 @@ impl RecordStream {
         self.buffer.pop_front()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(i: u32) -> Record {
+        let text = format!("جملة رقم {i}.");
+        Record {
+            record_id: crate::record::record_id("a", i, &text),
+            article_id: "a".into(),
+            input: "in.txt".into(),
+            publisher: None,
+            url: None,
+            date: None,
+            author: None,
+            sentence_index: i,
+            kind: "body".into(),
+            char_start: 0,
+            char_end: text.chars().count() as u32,
+            byte_start: 0,
+            byte_end: text.len() as u32,
+            text_sha256: crate::record::text_sha256(&text),
+            text: Some(text),
+            lang: "ar".into(),
+            stance: "none".into(),
+            stances: vec![],
+            actors: vec![],
+            evidence: vec![],
+            split: "train".into(),
+        }
+    }
+
+    /// Row groups are cut every `row_group_rows` rows whatever the encode slice, including a
+    /// slice larger than a row group and one that does not divide it; records come back in order.
+    #[test]
+    fn row_groups_are_cut_by_count_whatever_the_slice() {
+        let dir = tempfile::tempdir().unwrap();
+        for (group, slice) in [(10, 4), (10, 25), (7, 7), (8, 3)] {
+            let settings = WriterSettings {
+                row_group_rows: group,
+                encode_rows: slice,
+                ..WriterSettings::default()
+            };
+            let path = dir.path().join(format!("{group}-{slice}.parquet"));
+            let mut writer = SplitWriter::create(&path, &settings).unwrap();
+            let n = 53u32;
+            for i in 0..n {
+                let r = record(i);
+                let hash = r.hash();
+                writer.push(r, &hash).unwrap();
+            }
+            let summary = writer.finish(&[]).unwrap();
+            assert_eq!(summary.rows, n as u64);
+            let reader = DataFileReader::open(&path).unwrap();
+            let sizes: Vec<u64> = (0..reader.row_groups())
+                .map(|g| reader.read_row_group(g).unwrap().len() as u64)
+                .collect();
+            let mut want = vec![group as u64; n as usize / group];
+            if n as usize % group != 0 {
+                want.push((n as usize % group) as u64);
+            }
+            assert_eq!(sizes, want, "row_group_rows {group}, encode_rows {slice}");
+            let mut all = Vec::new();
+            for g in 0..reader.row_groups() {
+                all.extend(reader.read_row_group(g).unwrap());
+            }
+            assert_eq!(all, (0..n).map(record).collect::<Vec<_>>());
+            assert_eq!(reader.first_row(1), group as u64);
+        }
+    }
+}
