@@ -345,7 +345,7 @@ mod tests {
                 .map(|g| reader.read_row_group(g).unwrap().len() as u64)
                 .collect();
             let mut want = vec![group as u64; n as usize / group];
-            if n as usize % group != 0 {
+            if !(n as usize).is_multiple_of(group) {
                 want.push((n as usize % group) as u64);
             }
             assert_eq!(sizes, want, "row_group_rows {group}, encode_rows {slice}");
