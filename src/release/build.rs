@@ -64,8 +64,20 @@ pub fn build(config: &BuildConfig) -> Result<BuildReport> {
         ),
         None => release_dir(&config.out_dir, &config.spec.name, &config.spec.version),
     };
+    stage_and_publish(target, |staging| {
+        write_release(config, &rules, &files, ignored, staging)
+    })
+}
+
+/// Writes a release into a fresh staging directory beside `target` with `write`, then publishes
+/// it there; on any error the staging directory is removed and nothing is published. Shared by
+/// build, merge and hydrate.
+pub(crate) fn stage_and_publish(
+    target: PathBuf,
+    write: impl FnOnce(&Path) -> Result<Manifest>,
+) -> Result<BuildReport> {
     let staging = publish::staging_dir(&target)?;
-    let manifest = match write_release(config, &rules, &files, ignored, &staging) {
+    let manifest = match write(&staging) {
         Ok(manifest) => manifest,
         Err(e) => {
             let _ = publish::discard(&staging);

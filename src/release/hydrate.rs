@@ -2,8 +2,9 @@
 //! sources gives back the full release. Every restored sentence is checked against its
 //! `text_sha256`; the result is byte-identical to a release built with text.
 
+use super::build::stage_and_publish;
 use super::build::{BuildReport, data_file_name, seal};
-use super::publish::{self, release_dir};
+use super::publish::release_dir;
 use crate::error::{Error, Result};
 use crate::manifest::Manifest;
 use crate::read::{self, Limits};
@@ -43,8 +44,7 @@ pub fn hydrate(release: &Path, inputs: &[PathBuf], out: &Path) -> Result<BuildRe
     let mut manifest = base.clone();
     manifest.options.without_text = false;
     let target = release_dir(out, &manifest.dataset.name, &manifest.dataset.version);
-    let staging = publish::staging_dir(&target)?;
-    let result = (|| -> Result<Manifest> {
+    stage_and_publish(target, |staging| {
         std::fs::create_dir_all(staging.join("data"))
             .map_err(|e| Error::io(staging.join("data"), e))?;
         let mut writers: [Option<SplitWriter>; 3] = [None, None, None];
@@ -94,18 +94,5 @@ pub fn hydrate(release: &Path, inputs: &[PathBuf], out: &Path) -> Result<BuildRe
             writers,
             crate::audit::AuditOptions::default().threads,
         )
-    })();
-    let manifest = match result {
-        Ok(m) => m,
-        Err(e) => {
-            let _ = publish::discard(&staging);
-            return Err(e);
-        }
-    };
-    let publication = publish::publish(&staging, &target)?;
-    Ok(BuildReport {
-        manifest,
-        path: target,
-        publication,
     })
 }

@@ -6,8 +6,9 @@
 //! in the file, sentence index) restores the single-machine order, and sealing goes through the
 //! same code as `build`.
 
+use super::build::stage_and_publish;
 use super::build::{BuildReport, data_file_name, seal};
-use super::publish::{self, release_dir};
+use super::publish::release_dir;
 use crate::error::{Error, Result};
 use crate::manifest::{FilterCount, Manifest, SplitStats};
 use crate::record::Record;
@@ -132,8 +133,7 @@ pub fn merge(shard_dirs: &[PathBuf], out: &Path) -> Result<BuildReport> {
     }
 
     let target = release_dir(out, &base.dataset.name, &base.dataset.version);
-    let staging = publish::staging_dir(&target)?;
-    let result = (|| -> Result<Manifest> {
+    stage_and_publish(target, |staging| {
         let data_dir = staging.join("data");
         std::fs::create_dir_all(&data_dir).map_err(|e| Error::io(&data_dir, e))?;
         let mut writers: [Option<SplitWriter>; 3] = [None, None, None];
@@ -235,18 +235,5 @@ pub fn merge(shard_dirs: &[PathBuf], out: &Path) -> Result<BuildReport> {
             writers,
             crate::audit::AuditOptions::default().threads,
         )
-    })();
-    let manifest = match result {
-        Ok(m) => m,
-        Err(e) => {
-            let _ = publish::discard(&staging);
-            return Err(e);
-        }
-    };
-    let publication = publish::publish(&staging, &target)?;
-    Ok(BuildReport {
-        manifest,
-        path: target,
-        publication,
     })
 }
