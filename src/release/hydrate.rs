@@ -89,7 +89,7 @@ pub fn hydrate(release: &Path, inputs: &[PathBuf], out: &Path) -> Result<BuildRe
         }
         table.finish()?;
         seal(
-            &staging,
+            staging,
             manifest,
             writers,
             crate::audit::AuditOptions::default().threads,

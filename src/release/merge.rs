@@ -230,7 +230,7 @@ pub fn merge(shard_dirs: &[PathBuf], out: &Path) -> Result<BuildReport> {
         }
         manifest.filters = filters;
         seal(
-            &staging,
+            staging,
             manifest,
             writers,
             crate::audit::AuditOptions::default().threads,
