@@ -116,6 +116,37 @@ pub struct SplitStats {
     pub abstain: u64,
 }
 
+impl SplitStats {
+    /// Counts one record (its row, labels and abstain); articles are counted by the caller.
+    pub fn count(&mut self, record: &crate::record::Record) {
+        self.rows += 1;
+        *self.stance.entry(record.stance.clone()).or_default() += 1;
+        for label in &record.stances {
+            *self.stances.entry(label.clone()).or_default() += 1;
+        }
+        if !record
+            .evidence
+            .iter()
+            .any(|e| !e.label.starts_with("actor:"))
+        {
+            self.abstain += 1;
+        }
+    }
+
+    /// Adds another's counts (articles, rows, labels, abstain) to these.
+    pub fn add(&mut self, other: &SplitStats) {
+        self.articles += other.articles;
+        self.rows += other.rows;
+        self.abstain += other.abstain;
+        for (k, v) in &other.stance {
+            *self.stance.entry(k.clone()).or_default() += v;
+        }
+        for (k, v) in &other.stances {
+            *self.stances.entry(k.clone()).or_default() += v;
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DataFile {
@@ -200,15 +231,7 @@ impl Manifest {
             ..Default::default()
         };
         for s in &self.splits {
-            total.articles += s.articles;
-            total.rows += s.rows;
-            total.abstain += s.abstain;
-            for (k, v) in &s.stance {
-                *total.stance.entry(k.clone()).or_default() += v;
-            }
-            for (k, v) in &s.stances {
-                *total.stances.entry(k.clone()).or_default() += v;
-            }
+            total.add(s);
         }
         total
     }

@@ -128,16 +128,8 @@ pub fn verify(release: &Path) -> Result<VerifyReport> {
             for hash in &group.hashes {
                 content.push(hash);
             }
-            for (split, stats) in group.stats {
-                let total = recount.entry(split).or_default();
-                total.rows += stats.rows;
-                total.abstain += stats.abstain;
-                for (k, v) in stats.stance {
-                    *total.stance.entry(k).or_default() += v;
-                }
-                for (k, v) in stats.stances {
-                    *total.stances.entry(k).or_default() += v;
-                }
+            for (split, stats) in &group.stats {
+                recount.entry(split.clone()).or_default().add(stats);
             }
         }
         if content.rows() != f.rows {
@@ -230,19 +222,11 @@ fn check_row_group(
         check_record(record, split, without_text)
             .map_err(|e| Error::Verify(format!("{path}: row {}: {e}", first_row + k as u64)))?;
         group.hashes.push(record.hash());
-        let stats = group.stats.entry(record.split.clone()).or_default();
-        stats.rows += 1;
-        *stats.stance.entry(record.stance.clone()).or_default() += 1;
-        for label in &record.stances {
-            *stats.stances.entry(label.clone()).or_default() += 1;
-        }
-        if !record
-            .evidence
-            .iter()
-            .any(|e| !e.label.starts_with("actor:"))
-        {
-            stats.abstain += 1;
-        }
+        group
+            .stats
+            .entry(record.split.clone())
+            .or_default()
+            .count(record);
     }
     Ok(group)
 }

@@ -589,18 +589,7 @@ impl Sink<'_> {
         let stats = &mut totals.splits[done.split];
         stats.articles += 1;
         for (record, hash) in records {
-            stats.rows += 1;
-            *stats.stance.entry(record.stance.clone()).or_default() += 1;
-            for s in &record.stances {
-                *stats.stances.entry(s.clone()).or_default() += 1;
-            }
-            if !record
-                .evidence
-                .iter()
-                .any(|e| !e.label.starts_with("actor:"))
-            {
-                stats.abstain += 1;
-            }
+            stats.count(&record);
             let writer = match &mut self.writers[done.split] {
                 Some(w) => w,
                 slot => {

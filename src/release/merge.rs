@@ -213,15 +213,7 @@ pub fn merge(shard_dirs: &[PathBuf], out: &Path) -> Result<BuildReport> {
         }
         for (_, _, m) in &shards {
             for (total, s) in manifest.splits.iter_mut().zip(&m.splits) {
-                total.articles += s.articles;
-                total.rows += s.rows;
-                total.abstain += s.abstain;
-                for (k, v) in &s.stance {
-                    *total.stance.entry(k.clone()).or_default() += v;
-                }
-                for (k, v) in &s.stances {
-                    *total.stances.entry(k.clone()).or_default() += v;
-                }
+                total.add(s);
             }
             for (total, f) in filters.iter_mut().zip(&m.filters) {
                 total.removed_articles += f.removed_articles;
