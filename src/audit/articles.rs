@@ -5,7 +5,9 @@ use super::load::Release;
 use super::minhash::{self, fmix64, hash64};
 use super::report::*;
 use super::sentences::cluster_summary;
-use super::{EXAMPLES, Params};
+use super::texts::Texts;
+use super::{EXAMPLES, Params, TEXT_BUDGET};
+use crate::error::Result;
 use crate::normalize::{Normalized, is_word_char, normalize_into};
 use crate::split::SPLITS;
 use std::cell::RefCell;
@@ -22,26 +24,18 @@ thread_local! {
     static NORM: RefCell<Normalized> = RefCell::new(Normalized::default());
 }
 
-/// Word 3-gram hashes of the normalized text of `texts` read as one stream of words (one shingle
-/// for fewer than 3 words); nothing when there are fewer than `min_words` words.
-pub(crate) fn word_shingles<'a>(
-    texts: impl Iterator<Item = &'a str>,
-    min_words: u32,
-    words: &mut Vec<u64>,
-    out: &mut Vec<u64>,
-) {
-    words.clear();
-    NORM.with(|n| {
-        let mut norm = n.borrow_mut();
-        for t in texts {
-            normalize_into(t, &mut norm);
-            for w in norm.text.split(|c: char| !is_word_char(c)) {
-                if !w.is_empty() {
-                    words.push(hash64(w.as_bytes(), WORD_SEED));
-                }
-            }
+/// Appends the hashes of the words (runs of word characters) of an already normalized text.
+pub(crate) fn push_words(normalized: &str, words: &mut Vec<u64>) {
+    for w in normalized.split(|c: char| !is_word_char(c)) {
+        if !w.is_empty() {
+            words.push(hash64(w.as_bytes(), WORD_SEED));
         }
-    });
+    }
+}
+
+/// Word 3-gram hashes of a stream of word hashes (one shingle for fewer than 3 words); nothing when
+/// there are fewer than `min_words` words.
+pub(crate) fn shingles_from_words(words: &[u64], min_words: u32, out: &mut Vec<u64>) {
     if words.is_empty() || words.len() < min_words as usize {
         return;
     }
@@ -56,6 +50,24 @@ pub(crate) fn word_shingles<'a>(
     );
 }
 
+/// Word 3-gram hashes of the normalized text of `texts` read as one stream of words.
+pub(crate) fn word_shingles<'a>(
+    texts: impl Iterator<Item = &'a str>,
+    min_words: u32,
+    words: &mut Vec<u64>,
+    out: &mut Vec<u64>,
+) {
+    words.clear();
+    NORM.with(|n| {
+        let mut norm = n.borrow_mut();
+        for t in texts {
+            normalize_into(t, &mut norm);
+            push_words(&norm.text, words);
+        }
+    });
+    shingles_from_words(words, min_words, out);
+}
+
 fn article_ref(data: &Release, a: usize) -> ArticleRef {
     ArticleRef {
         input: data.articles[a].input.clone(),
@@ -63,13 +75,13 @@ fn article_ref(data: &Release, a: usize) -> ArticleRef {
     }
 }
 
-pub(crate) fn check(data: &Release, p: &Params) -> ArticleChecks {
+pub(crate) fn check(data: &Release, p: &Params) -> Result<ArticleChecks> {
     let n = data.articles.len();
     let table = data.article_table_ok;
     // Empty articles.
     let empty: Vec<usize> = (0..n).filter(|&a| data.articles[a].empty).collect();
     // Exact duplicates: the first non-empty article of each fingerprint is the representative.
-    let mut first_of: HashMap<&str, usize> = HashMap::new();
+    let mut first_of: HashMap<u64, usize> = HashMap::new();
     let mut rep = vec![usize::MAX; n];
     let mut copies: Vec<Vec<usize>> = Vec::new();
     let mut group_of = vec![usize::MAX; n];
@@ -78,11 +90,7 @@ pub(crate) fn check(data: &Release, p: &Params) -> ArticleChecks {
         if info.empty {
             continue;
         }
-        let g = if info.fingerprint.is_empty() {
-            None
-        } else {
-            first_of.get(info.fingerprint.as_str()).copied()
-        };
+        let g = info.fingerprint.and_then(|f| first_of.get(&f).copied());
         match g {
             Some(g) => {
                 copies[g].push(a);
@@ -90,8 +98,8 @@ pub(crate) fn check(data: &Release, p: &Params) -> ArticleChecks {
                 group_of[a] = g;
             }
             None => {
-                if !info.fingerprint.is_empty() {
-                    first_of.insert(&info.fingerprint, copies.len());
+                if let Some(f) = info.fingerprint {
+                    first_of.insert(f, copies.len());
                 }
                 group_of[a] = copies.len();
                 rep[a] = a;
@@ -124,16 +132,18 @@ pub(crate) fn check(data: &Release, p: &Params) -> ArticleChecks {
         .iter()
         .position(|s| s == "headline")
         .map(|i| i as u32);
-    let near = minhash::near_duplicates(items.len(), p.article_jaccard, |k, buf| {
-        let a = &data.articles[items[k]];
-        let sentences = &data.sentences[a.first as usize..(a.first + a.sentences) as usize];
-        let texts = sentences
-            .iter()
-            .filter(|s| Some(s.kind) != headline)
-            .filter_map(|s| s.text.as_deref());
-        let mut words = Vec::new();
-        word_shingles(texts, p.min_article_words, &mut words, buf);
-    });
+    let near = minhash::near_duplicates(
+        items.len(),
+        p.article_jaccard,
+        |k| &data.article_bands[items[k]],
+        &ArticleItems {
+            data,
+            items: &items,
+            headline,
+            min_words: p.min_article_words,
+        },
+        TEXT_BUDGET,
+    )?;
     let clusters = cluster_summary(&near, items.len());
     let mask = |members: &[usize]| -> u8 {
         members
@@ -152,6 +162,25 @@ pub(crate) fn check(data: &Release, p: &Params) -> ArticleChecks {
             .iter()
             .fold(0u8, |m, &k| m | group_mask[group_of[items[k as usize]]])
     };
+    // The first sentence (the headline for news) of each example member, to recognise it.
+    let shown = |c: &super::sentences::Cluster| {
+        c.members
+            .iter()
+            .take(5)
+            .map(|&k| &data.articles[items[k as usize]])
+            .filter(|info| info.sentences > 0)
+            .map(|info| info.first)
+            .collect::<Vec<u32>>()
+    };
+    let texts = data.texts(
+        clusters.iter().take(EXAMPLES).flat_map(shown).chain(
+            clusters
+                .iter()
+                .filter(|c| cluster_mask(c).count_ones() > 1)
+                .take(EXAMPLES)
+                .flat_map(shown),
+        ),
+    )?;
     let near_cluster = |c: &super::sentences::Cluster| NearCluster {
         size: c.size,
         min_jaccard: round(c.min_jaccard),
@@ -166,7 +195,7 @@ pub(crate) fn check(data: &Release, p: &Params) -> ArticleChecks {
                 let info = &data.articles[a];
                 // The first sentence (the headline for news), to recognise the article.
                 let first = (info.sentences > 0)
-                    .then(|| data.sentences[info.first as usize].text.as_deref())
+                    .then(|| texts.get(info.first))
                     .flatten()
                     .map(super::shorten);
                 Member {
@@ -224,7 +253,7 @@ pub(crate) fn check(data: &Release, p: &Params) -> ArticleChecks {
         .map(near_cluster)
         .collect();
 
-    ArticleChecks {
+    Ok(ArticleChecks {
         report: ArticleReport {
             total: n as u64,
             empty: empty.len() as u64,
@@ -255,5 +284,57 @@ pub(crate) fn check(data: &Release, p: &Params) -> ArticleChecks {
             rate: rate(exact + near_leaks, eval),
             examples: leak_examples,
         },
+    })
+}
+
+/// Articles as near-duplicate items: representatives of exact-duplicate groups.
+struct ArticleItems<'a> {
+    data: &'a Release,
+    items: &'a [usize],
+    headline: Option<u32>,
+    min_words: u32,
+}
+
+impl ArticleItems<'_> {
+    /// The article's sentences that count (not headlines).
+    fn sentences(&self, item: u32) -> impl Iterator<Item = u32> + '_ {
+        let a = &self.data.articles[self.items[item as usize]];
+        (a.first..a.first + a.sentences).filter(move |&i| {
+            Some(self.data.kind(&self.data.sentences[i as usize])) != self.headline
+        })
+    }
+}
+
+impl minhash::Items for ArticleItems<'_> {
+    type Batch = Texts;
+
+    fn size(&self, item: u32) -> u64 {
+        self.sentences(item)
+            .map(|i| {
+                self.data.sentences[i as usize]
+                    .text()
+                    .map_or(0, |t| t.bytes())
+            })
+            .sum()
+    }
+
+    fn block(&self, item: u32) -> u64 {
+        let a = &self.data.articles[self.items[item as usize]];
+        if a.sentences == 0 {
+            0
+        } else {
+            self.data.block(a.first)
+        }
+    }
+
+    fn load(&self, items: &[u32]) -> Result<Texts> {
+        self.data
+            .texts(items.iter().flat_map(|&k| self.sentences(k)))
+    }
+
+    fn shingles(&self, batch: &Texts, item: u32, out: &mut Vec<u64>) {
+        let texts = self.sentences(item).filter_map(|i| batch.get(i));
+        let mut words = Vec::new();
+        word_shingles(texts, self.min_words, &mut words, out);
     }
 }

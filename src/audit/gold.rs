@@ -20,7 +20,8 @@ struct Acc {
     fired: u64,
     correct: u64,
     wrong: u64,
-    examples: Vec<GoldError>,
+    /// Wrong votes shown, with their sentence (the text is read at the end).
+    examples: Vec<(u32, GoldError)>,
 }
 
 pub(crate) fn check(data: &Release, path: &Path) -> Result<GoldReport> {
@@ -37,6 +38,13 @@ pub(crate) fn check(data: &Release, path: &Path) -> Result<GoldReport> {
     let mut found = 0u64;
     let mut scored = 0u64;
     let mut rules: BTreeMap<String, Acc> = BTreeMap::new();
+    // The offsets of the gold articles' sentences, read back from the data files.
+    let offsets = data.offsets(by_file.keys().filter_map(|f| article_of.get(f)).flat_map(
+        |&a| {
+            let info = &data.articles[a];
+            info.first..info.first + info.sentences
+        },
+    ))?;
     for (file, sentences) in &by_file {
         let Some(&a) = article_of.get(file) else {
             missing.push(file.to_string());
@@ -44,8 +52,12 @@ pub(crate) fn check(data: &Release, path: &Path) -> Result<GoldReport> {
         };
         found += 1;
         let info = &data.articles[a];
-        for s in &data.sentences[info.first as usize..(info.first + info.sentences) as usize] {
-            let (start, end) = (s.char_start as usize, s.char_end as usize);
+        for index in info.first..info.first + info.sentences {
+            let s = &data.sentences[index as usize];
+            let Some(&(char_start, char_end)) = offsets.get(&index) else {
+                continue;
+            };
+            let (start, end) = (char_start as usize, char_end as usize);
             let overlapping: Vec<&&GoldSentence> = sentences
                 .iter()
                 .filter(|g| g.start < end && start < g.end)
@@ -62,8 +74,8 @@ pub(crate) fn check(data: &Release, path: &Path) -> Result<GoldReport> {
                 .iter()
                 .flat_map(|g| g.actors.iter().map(String::as_str))
                 .collect();
-            let mut votes: Vec<(&str, &str)> = s
-                .evidence
+            let mut votes: Vec<(&str, &str)> = data
+                .evidence(s)
                 .iter()
                 .map(|e| (data.str(e.rule), data.str(e.label)))
                 .collect();
@@ -82,20 +94,28 @@ pub(crate) fn check(data: &Release, path: &Path) -> Result<GoldReport> {
                 } else {
                     acc.wrong += 1;
                     if acc.examples.len() < EXAMPLES {
-                        acc.examples.push(GoldError {
-                            file: file.to_string(),
-                            start: s.char_start,
-                            end: s.char_end,
-                            text: s.text.as_deref().map(shorten).unwrap_or_default(),
-                            label: label.to_string(),
-                            gold_stances: stances.iter().map(|x| x.to_string()).collect(),
-                            gold_actors: actors.iter().map(|x| x.to_string()).collect(),
-                        });
+                        acc.examples.push((
+                            index,
+                            GoldError {
+                                file: file.to_string(),
+                                start: char_start,
+                                end: char_end,
+                                text: String::new(),
+                                label: label.to_string(),
+                                gold_stances: stances.iter().map(|x| x.to_string()).collect(),
+                                gold_actors: actors.iter().map(|x| x.to_string()).collect(),
+                            },
+                        ));
                     }
                 }
             }
         }
     }
+    let texts = data.texts(
+        rules
+            .values()
+            .flat_map(|a| a.examples.iter().map(|(i, _)| *i)),
+    )?;
     Ok(GoldReport {
         gold_file: path
             .file_name()
@@ -113,7 +133,14 @@ pub(crate) fn check(data: &Release, path: &Path) -> Result<GoldReport> {
                 correct: a.correct,
                 wrong: a.wrong,
                 precision: rate(a.correct, a.fired),
-                wrong_examples: a.examples,
+                wrong_examples: a
+                    .examples
+                    .into_iter()
+                    .map(|(i, e)| GoldError {
+                        text: texts.get(i).map(shorten).unwrap_or_default(),
+                        ..e
+                    })
+                    .collect(),
             })
             .collect(),
     })

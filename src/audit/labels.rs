@@ -84,16 +84,16 @@ pub(crate) fn check_types(data: &mut Release) -> SchemaReport {
                         data.articles[s.article as usize].input, s.sentence_index
                     )
                 };
-                let stance = c.stance[s.stance as usize];
+                let stance = c.stance[data.stance(s) as usize];
                 if stance.is_none() {
                     f.add("stance_value", || {
-                        format!("{}: stance `{}`", at(), data.str(s.stance))
+                        format!("{}: stance `{}`", at(), data.str(data.stance(s)))
                     });
                 }
                 // Sorted in label order (cooperation, threat, reassurance), each once.
                 let mut prev: Option<u8> = None;
                 let mut best: Option<u8> = None;
-                for &l in s.stances.iter() {
+                for &l in data.stances(s).iter() {
                     let name = data.str(l);
                     match c.stance[l as usize] {
                         Some(k) if k < 3 => {
@@ -119,24 +119,27 @@ pub(crate) fn check_types(data: &mut Release) -> SchemaReport {
                             format!(
                                 "{}: stance `{}` with stances {:?}",
                                 at(),
-                                data.str(s.stance),
-                                s.stances.iter().map(|&l| data.str(l)).collect::<Vec<_>>()
+                                data.str(data.stance(s)),
+                                data.stances(s)
+                                    .iter()
+                                    .map(|&l| data.str(l))
+                                    .collect::<Vec<_>>()
                             )
                         });
                     }
                 }
-                if !c.kind[s.kind as usize] {
+                if !c.kind[data.kind(s) as usize] {
                     f.add("kind_value", || {
-                        format!("{}: kind `{}`", at(), data.str(s.kind))
+                        format!("{}: kind `{}`", at(), data.str(data.kind(s)))
                     });
                 }
-                if !c.lang[s.lang as usize] {
+                if !c.lang[data.lang(s) as usize] {
                     f.add("lang_value", || {
-                        format!("{}: lang `{}`", at(), data.str(s.lang))
+                        format!("{}: lang `{}`", at(), data.str(data.lang(s)))
                     });
                 }
                 let mut prev: Option<&str> = None;
-                for &a in s.actors.iter() {
+                for &a in data.actors(s).iter() {
                     let name = data.str(a);
                     if !c.actor_id[a as usize] {
                         f.add("actor_id", || format!("{}: actor id `{name}`", at()));
@@ -148,29 +151,14 @@ pub(crate) fn check_types(data: &mut Release) -> SchemaReport {
                     }
                     prev = Some(name);
                 }
-                for e in s.evidence.iter() {
+                for e in data.evidence(s).iter() {
                     if c.stance[e.label as usize].is_none() && !c.actor_label[e.label as usize] {
                         f.add("evidence_label", || {
                             format!("{}: evidence label `{}`", at(), data.str(e.label))
                         });
                     }
                 }
-                match &s.text {
-                    Some(t) => {
-                        if s.char_end.checked_sub(s.char_start) != Some(t.chars().count() as u32) {
-                            f.add("offsets_span_text", || {
-                                format!("{}: offsets do not span the text", at())
-                            });
-                        }
-                    }
-                    None => {
-                        if s.char_end < s.char_start {
-                            f.add("offsets_span_text", || {
-                                format!("{}: char_end before char_start", at())
-                            });
-                        }
-                    }
-                }
+                // Offsets are checked while loading (they are not kept).
             }
             f
         })
@@ -185,7 +173,7 @@ pub(crate) fn check_types(data: &mut Release) -> SchemaReport {
             }
         }
     }
-    if !data.text_available && data.sentences.iter().any(|s| s.text.is_some()) {
+    if !data.text_available && data.sentences.iter().any(|s| s.text().is_some()) {
         f.add("text_null", || {
             "some records have text and others none".to_string()
         });
@@ -210,7 +198,8 @@ pub(crate) fn check_types(data: &mut Release) -> SchemaReport {
 
 /// True when no stance rule fired on the sentence (`Labels::is_abstain`).
 pub(crate) fn abstains(data: &Release, s: &super::load::Sentence) -> bool {
-    !s.evidence
+    !data
+        .evidence(s)
         .iter()
         .any(|e| !data.str(e.label).starts_with("actor:"))
 }
@@ -244,22 +233,28 @@ pub(crate) fn distributions(data: &Release) -> LabelReport {
         for k in [s.split as usize, 3] {
             let t = &mut splits[k];
             t.sentences += 1;
-            *t.stance.entry(data.str(s.stance).to_string()).or_default() += 1;
-            for &l in s.stances.iter() {
+            *t.stance
+                .entry(data.str(data.stance(s)).to_string())
+                .or_default() += 1;
+            for &l in data.stances(s).iter() {
                 *t.stances.entry(data.str(l).to_string()).or_default() += 1;
             }
             if abstain {
                 t.abstain += 1;
-            } else if data.str(s.stance) == "none" {
+            } else if data.str(data.stance(s)) == "none" {
                 t.decided_none += 1;
             }
-            *t.kinds.entry(data.str(s.kind).to_string()).or_default() += 1;
-            *t.langs.entry(data.str(s.lang).to_string()).or_default() += 1;
-            if !s.actors.is_empty() {
+            *t.kinds
+                .entry(data.str(data.kind(s)).to_string())
+                .or_default() += 1;
+            *t.langs
+                .entry(data.str(data.lang(s)).to_string())
+                .or_default() += 1;
+            if !data.actors(s).is_empty() {
                 t.with_actors += 1;
             }
         }
-        for &a in s.actors.iter() {
+        for &a in data.actors(s).iter() {
             actors.entry(a).or_default()[s.split as usize] += 1;
         }
     }
@@ -392,7 +387,7 @@ pub(crate) fn rules(data: &Release) -> RuleReport {
             let mut hits: Vec<(u32, u8, u32)> = Vec::new();
             for s in chunk {
                 hits.clear();
-                for e in s.evidence.iter() {
+                for e in data.evidence(s).iter() {
                     let a = acc.rules.entry(e.rule).or_default();
                     a.modes[e.mode as usize] += 1;
                     let class = c.stance[e.label as usize].unwrap_or(u8::MAX);

@@ -15,6 +15,7 @@
 //! - Clusters are the connected components of the verified pairs (union-find, root = smallest index).
 
 use rayon::prelude::*;
+use std::collections::HashSet;
 
 /// Signature length.
 pub const PERMUTATIONS: usize = 64;
@@ -54,15 +55,15 @@ pub fn hash64(bytes: &[u8], seed: u64) -> u64 {
     fmix64(h)
 }
 
-/// A 128-bit key for exact-equality grouping (two independent 64-bit hashes).
-pub fn key128(bytes: &[u8]) -> u128 {
-    ((hash64(bytes, 0x6a09_e667_f3bc_c908) as u128) << 64)
-        | hash64(bytes, 0xbb67_ae85_84ca_a73b) as u128
+/// A 64-bit key for exact-equality grouping. Two different texts share a key with probability
+/// about n²/2⁶⁵ over n texts (below 10⁻⁶ for ten million sentences), small enough for a report.
+pub fn key64(bytes: &[u8]) -> u64 {
+    hash64(bytes, 0x6a09_e667_f3bc_c908)
 }
 
-/// A streaming 128-bit key over the whitespace-separated words of `text` joined by one space (the
+/// A 64-bit key over the whitespace-separated words of `text` joined by one space (the
 /// key of the whitespace-collapsed text), without building the collapsed copy when not needed.
-pub fn collapsed_key(text: &str, buf: &mut String) -> u128 {
+pub fn collapsed_key(text: &str, buf: &mut String) -> u64 {
     buf.clear();
     for (i, w) in text.split_whitespace().enumerate() {
         if i > 0 {
@@ -70,7 +71,7 @@ pub fn collapsed_key(text: &str, buf: &mut String) -> u128 {
         }
         buf.push_str(w);
     }
-    key128(buf.as_bytes())
+    key64(buf.as_bytes())
 }
 
 /// LSH banding for a Jaccard threshold (see the module doc).
@@ -98,6 +99,7 @@ impl Banding {
 }
 
 /// Computes the band keys of one item from its shingle hashes; `out` gets `banding.bands` keys.
+/// Keys are 32 bits: a chance collision only adds a candidate pair, which verification rejects.
 /// An item without shingles gets no keys (it is never a candidate).
 pub struct Signer {
     seed: u64,
@@ -124,7 +126,7 @@ impl Signer {
     /// probing a fixed hash sequence until a filled bin is hit. Two items agree on a bin with
     /// probability equal to their Jaccard similarity, as with 64 independent permutations, at the
     /// cost of one hash per shingle instead of 64.
-    pub fn band_keys(&self, shingles: &[u64], out: &mut [u64]) {
+    pub fn band_keys(&self, shingles: &[u64], out: &mut [u32]) {
         const _: () = assert!(
             PERMUTATIONS == 64,
             "bins are picked by 6 bits and tracked in a u64"
@@ -161,7 +163,7 @@ impl Signer {
             for &m in &sig[band * r..band * r + r] {
                 h = fmix64(h ^ m as u64).wrapping_add(K1);
             }
-            *slot = h;
+            *slot = (h >> 32) as u32;
         }
     }
 }
@@ -228,81 +230,93 @@ pub struct NearDuplicates {
     pub root: Vec<u32>,
 }
 
-/// Finds near-duplicates among `n` items. `shingles(i, buf)` fills `buf` with item `i`'s shingle
-/// hashes (sorted and deduplicated by the caller or not: they are sorted here) and leaves it empty
-/// for items that take no part. Runs on the current rayon pool.
-pub fn near_duplicates<F>(n: usize, threshold: f64, shingles: F) -> NearDuplicates
+/// Candidate pairs `(i, j)`, `i < j`, sorted and unique: items sharing a band key. `keys(i)` gives
+/// item `i`'s band keys, empty for items that take no part. Returns the eligible item count too.
+pub fn candidate_pairs<'a, K>(n: usize, keys: K) -> (u64, Vec<(u32, u32)>)
 where
-    F: Fn(usize, &mut Vec<u64>) + Sync,
+    K: Fn(usize) -> &'a [u32] + Sync,
 {
-    let mut clock = super::Clock::new();
-    let banding = Banding::for_threshold(threshold);
-    let signer = Signer::new(banding);
-    let bands = signer.bands();
-    // Band keys of every item; 0 marks "no keys" (a real key of 0 merely loses that band).
-    let mut keys = vec![0u64; n * bands];
-    let eligible: u64 = keys
-        .par_chunks_mut(bands.max(1))
-        .enumerate()
-        .map_init(Vec::new, |buf, (i, out)| {
-            buf.clear();
-            shingles(i, buf);
-            if buf.is_empty() {
-                return 0;
-            }
-            signer.band_keys(buf, out);
-            1
-        })
-        .sum();
-    clock.lap("    signatures");
-    // Candidate pairs per band: sort (key, item), compare within runs.
-    let mut candidates: Vec<(u32, u32)> = (0..bands)
+    let eligible = (0..n).filter(|&i| !keys(i).is_empty()).count() as u64;
+    let bands = (0..n).map(|i| keys(i).len()).max().unwrap_or(0);
+    // Each band's pairs come sorted and unique and are merged two by two, so memory holds a few
+    // bands' pairs at a time rather than every band's.
+    let candidates = (0..bands)
         .into_par_iter()
-        .flat_map_iter(|band| {
-            let mut entries: Vec<(u64, u32)> = (0..n)
-                .filter_map(|i| {
-                    let k = keys[i * bands + band];
-                    (k != 0).then_some((k, i as u32))
-                })
+        .map(|band| {
+            let mut entries: Vec<(u32, u32)> = (0..n)
+                .filter_map(|i| keys(i).get(band).map(|&k| (k, i as u32)))
                 .collect();
             entries.sort_unstable();
             let mut pairs = Vec::new();
-            let mut start = 0;
-            while start < entries.len() {
-                let mut end = start + 1;
-                while end < entries.len() && entries[end].0 == entries[start].0 {
-                    end += 1;
-                }
-                let first = entries[start].1;
-                for m in start + 1..end {
-                    pairs.push((first, entries[m].1));
-                    if m >= start + 2 {
-                        pairs.push((entries[m - 1].1, entries[m].1));
+            for run in entries.chunk_by(|a, b| a.0 == b.0) {
+                let first = run[0].1;
+                for m in 1..run.len() {
+                    pairs.push((first, run[m].1));
+                    if m >= 2 {
+                        pairs.push((run[m - 1].1, run[m].1));
                     }
                 }
-                start = end;
             }
+            pairs.sort_unstable();
+            pairs.dedup();
             pairs
         })
-        .collect();
-    drop(keys);
-    candidates.par_sort_unstable();
-    candidates.dedup();
-    clock.lap("    candidates");
-    // Pairs come sorted by their first item: its shingles are computed once per group.
+        .reduce(Vec::new, merge_unique);
+    (eligible, candidates)
+}
+
+/// The sorted union of two sorted, unique lists.
+fn merge_unique(a: Vec<(u32, u32)>, b: Vec<(u32, u32)>) -> Vec<(u32, u32)> {
+    if a.is_empty() {
+        return b;
+    }
+    if b.is_empty() {
+        return a;
+    }
+    let mut out = Vec::with_capacity(a.len().max(b.len()));
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => {
+                out.push(a[i]);
+                i += 1;
+            }
+            std::cmp::Ordering::Greater => {
+                out.push(b[j]);
+                j += 1;
+            }
+            std::cmp::Ordering::Equal => {
+                out.push(a[i]);
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    out.extend_from_slice(&a[i..]);
+    out.extend_from_slice(&b[j..]);
+    out
+}
+
+/// Verifies candidate pairs (sorted by their first item) exactly: the pairs whose shingle sets
+/// have Jaccard similarity at least `threshold`, with it.
+pub fn verify<F>(candidates: &[(u32, u32)], threshold: f64, shingles: F) -> Vec<(u32, u32, f64)>
+where
+    F: Fn(u32, &mut Vec<u64>) + Sync,
+{
+    // The first item's shingles are computed once per group of pairs.
     let groups: Vec<&[(u32, u32)]> = candidates.chunk_by(|x, y| x.0 == y.0).collect();
-    let pairs: Vec<(u32, u32, f64)> = groups
+    groups
         .par_iter()
         .map_init(
             || (Vec::new(), Vec::new()),
             |(a, b), group| {
                 a.clear();
-                shingles(group[0].0 as usize, a);
+                shingles(group[0].0, a);
                 sort_dedup(a);
                 let mut similar = Vec::new();
                 for &(i, j) in group.iter() {
                     b.clear();
-                    shingles(j as usize, b);
+                    shingles(j, b);
                     sort_dedup(b);
                     let s = jaccard(a, b);
                     if s >= threshold {
@@ -313,19 +327,94 @@ where
             },
         )
         .flatten_iter()
-        .collect();
-    clock.lap("    verification");
+        .collect()
+}
+
+/// What near-duplicate detection needs of the items besides their band keys: their size, and
+/// their shingles, which come from content loaded a batch at a time.
+pub trait Items: Sync {
+    /// What one batch loads (the items' texts).
+    type Batch: Sync;
+    /// Bytes the item's content takes once loaded.
+    fn size(&self, item: u32) -> u64;
+    /// Where the item's content is stored (its row group): pairs are verified in this order, so
+    /// that a batch reads few row groups.
+    fn block(&self, item: u32) -> u64;
+    /// Loads the content of `items` (sorted).
+    fn load(&self, items: &[u32]) -> crate::error::Result<Self::Batch>;
+    /// Fills `out` with the item's shingle hashes from a batch that holds it.
+    fn shingles(&self, batch: &Self::Batch, item: u32, out: &mut Vec<u64>);
+}
+
+/// Finds near-duplicates among `n` items with band keys `keys(i)`. Candidate pairs are verified in
+/// batches whose items' content fits in `budget` bytes (one load per batch), so memory stays
+/// bounded whatever the number of candidates. Runs on the current rayon pool.
+pub fn near_duplicates<'a, K, I>(
+    n: usize,
+    threshold: f64,
+    keys: K,
+    items: &I,
+    budget: u64,
+) -> crate::error::Result<NearDuplicates>
+where
+    K: Fn(usize) -> &'a [u32] + Sync,
+    I: Items,
+{
+    let mut clock = super::Clock::new();
+    let (eligible, mut candidates) = candidate_pairs(n, keys);
+    let blocks: Vec<u64> = (0..n as u32).map(|i| items.block(i)).collect();
+    candidates.par_sort_unstable_by_key(|&(i, j)| (blocks[i as usize], blocks[j as usize], i, j));
+    drop(blocks);
+    clock.lap("    candidates");
+    let mut pairs = Vec::new();
+    let mut start = 0;
+    let mut members: HashSet<u32> = HashSet::new();
+    let (mut batches, mut loading) = (0usize, 0f64);
+    while start < candidates.len() {
+        members.clear();
+        let mut bytes = 0u64;
+        let mut end = start;
+        while end < candidates.len() {
+            let (i, j) = candidates[end];
+            let add: u64 = [i, j]
+                .iter()
+                .filter(|x| !members.contains(x))
+                .map(|&x| items.size(x))
+                .sum();
+            if end > start && bytes + add > budget {
+                break;
+            }
+            members.insert(i);
+            members.insert(j);
+            bytes += add;
+            end += 1;
+        }
+        let mut sorted: Vec<u32> = members.iter().copied().collect();
+        sorted.sort_unstable();
+        let t = std::time::Instant::now();
+        let batch = items.load(&sorted)?;
+        loading += t.elapsed().as_secs_f64();
+        pairs.extend(verify(&candidates[start..end], threshold, |item, out| {
+            items.shingles(&batch, item, out)
+        }));
+        batches += 1;
+        start = end;
+    }
+    pairs.sort_by_key(|&(i, j, _)| (i, j));
+    clock.lap(&format!(
+        "    verification ({batches} batches, {loading:.2} s reading texts)"
+    ));
     let mut components = Components::new(n);
     for &(i, j, _) in &pairs {
         components.union(i, j);
     }
     let root = (0..n as u32).map(|i| components.find(i)).collect();
-    NearDuplicates {
+    Ok(NearDuplicates {
         eligible,
         candidates: candidates.len() as u64,
         pairs,
         root,
-    }
+    })
 }
 
 pub fn sort_dedup(v: &mut Vec<u64>) {
@@ -376,7 +465,40 @@ mod tests {
             "another unrelated sentence on football results from the saudi league games",
         ];
         let sets: Vec<Vec<u64>> = items.iter().map(|s| words(s)).collect();
-        let r = near_duplicates(items.len(), 0.8, |i, buf| buf.extend(&sets[i]));
+        let signer = Signer::new(Banding::for_threshold(0.8));
+        let keys: Vec<Vec<u32>> = sets
+            .iter()
+            .map(|set| {
+                let mut out = vec![0; signer.bands()];
+                signer.band_keys(set, &mut out);
+                out
+            })
+            .collect();
+        struct Sets(Vec<Vec<u64>>);
+        impl Items for Sets {
+            type Batch = ();
+            fn size(&self, _: u32) -> u64 {
+                1
+            }
+            fn block(&self, item: u32) -> u64 {
+                3 - item as u64
+            }
+            fn load(&self, _: &[u32]) -> crate::error::Result<()> {
+                Ok(())
+            }
+            fn shingles(&self, _: &(), item: u32, out: &mut Vec<u64>) {
+                out.extend(&self.0[item as usize]);
+            }
+        }
+        // A budget of one item per batch still finds the pair.
+        for budget in [1, 100] {
+            let r = near_duplicates(items.len(), 0.8, |i| &keys[i], &Sets(sets.clone()), budget)
+                .unwrap();
+            assert_eq!(r.pairs.len(), 1);
+            assert_eq!((r.pairs[0].0, r.pairs[0].1), (0, 2));
+            assert_eq!(r.root, vec![0, 1, 0, 3]);
+        }
+        let r = near_duplicates(items.len(), 0.8, |i| &keys[i], &Sets(sets.clone()), 10).unwrap();
         assert_eq!(r.pairs.len(), 1);
         assert_eq!((r.pairs[0].0, r.pairs[0].1), (0, 2));
         assert_eq!(r.root, vec![0, 1, 0, 3]);

@@ -43,6 +43,13 @@
 //!   the `stance` distribution, rule coverage.
 //! - **Build problems**: quarantined inputs with their reasons, filter counts, ignored files.
 //!
+//! # Memory
+//! The audit never holds the release's text. Loading keeps a 40-byte [`load::Sentence`] per record
+//! (keys of the collapsed and normalized text, lengths, one interned label row), the band keys
+//! of each distinct text and of each article; row groups are decoded a few at a time. Texts are
+//! read back from the data files only for what is shown (examples) and for the exact Jaccard check
+//! of candidate pairs, in batches of at most [`TEXT_BUDGET`] bytes ordered by row group.
+//!
 //! # Gates
 //! The spec's `[audit]` table ([`crate::spec::AuditThresholds`]) sets gates: a `max_*` exceeded or
 //! a `min_*` missed makes the status `warn` (exit 1), or `fail` (exit 2; the build publishes
@@ -60,6 +67,7 @@ pub mod minhash;
 pub mod report;
 mod sentences;
 mod summary;
+mod texts;
 
 pub use html::render_html;
 pub use report::{Audit, Status};
@@ -82,6 +90,9 @@ pub const DEFAULT_NEAR_MIN_SENTENCE_CHARS: u32 = 30;
 pub const EXAMPLES: usize = 10;
 /// Example texts are cut to this many characters.
 pub const EXAMPLE_CHARS: usize = 240;
+/// Bytes of text the near-duplicate verification holds at once (it reads candidates' texts back in
+/// batches of this size).
+pub(crate) const TEXT_BUDGET: u64 = 16 << 20;
 
 /// How to run an audit (nothing here changes the report but `gold`).
 #[derive(Debug, Clone)]
@@ -153,13 +164,13 @@ pub fn audit(release: &Path, manifest: &Manifest, options: &AuditOptions) -> Res
 fn run(release: &Path, manifest: &Manifest, options: &AuditOptions) -> Result<Audit> {
     let params = Params::from(&manifest.spec.audit);
     let mut clock = Clock::new();
-    let mut data = load::load(release, manifest)?;
+    let mut data = load::load(release, manifest, &params)?;
     clock.lap("load");
     let types = labels::check_types(&mut data);
     clock.lap("types");
-    let sentences = sentences::check(&data, &params);
+    let sentences = sentences::check(&data, &params)?;
     clock.lap("sentences");
-    let articles = articles::check(&data, &params);
+    let articles = articles::check(&data, &params)?;
     clock.lap("articles");
     let labels = labels::distributions(&data);
     let rules = labels::rules(&data);

@@ -1,9 +1,11 @@
 //! Sentence checks: lengths, exact and near duplicates, label conflicts and leakage across splits.
 
-use super::load::{Release, Sentence};
-use super::minhash::{self, collapsed_key, hash64, key128};
+use super::load::{Release, TextFacts};
+use super::minhash::{self, hash64};
 use super::report::*;
-use super::{EXAMPLES, Params, shorten};
+use super::texts::Texts;
+use super::{EXAMPLES, Params, TEXT_BUDGET, shorten};
+use crate::error::Result;
 use crate::normalize::{Normalized, normalize_into};
 use crate::split::SPLITS;
 use rayon::prelude::*;
@@ -27,19 +29,6 @@ pub(crate) fn is_invisible(c: char) -> bool {
     matches!(c as u32, 0x200B..=0x200F | 0x202A..=0x202E | 0x2060..=0x2069 | 0xFEFF | 0x061C | 0x00AD)
 }
 
-/// What one pass over a sentence's text gives.
-#[derive(Clone, Copy, Default)]
-struct Basic {
-    chars: u32,
-    trimmed: u32,
-    /// Characters that are neither whitespace nor invisible format characters.
-    visible: u32,
-    /// Key of the whitespace-collapsed text.
-    key: u128,
-    /// Key of the normalized text.
-    norm_key: u128,
-}
-
 thread_local! {
     static NORM: RefCell<Normalized> = RefCell::new(Normalized::default());
 }
@@ -50,36 +39,72 @@ pub(crate) fn char_shingles(text: &str, min_chars: u32, out: &mut Vec<u64>) {
     NORM.with(|n| {
         let mut norm = n.borrow_mut();
         normalize_into(text, &mut norm);
-        let t = norm.text.as_str();
-        let chars = t.chars().count();
-        if chars < min_chars as usize || chars == 0 {
-            return;
-        }
-        if chars <= CHAR_SHINGLE {
-            out.push(hash64(t.as_bytes(), SHINGLE_SEED));
-            return;
-        }
-        // Ring of the start offsets of the last CHAR_SHINGLE characters.
-        let mut starts = [0usize; CHAR_SHINGLE];
-        for (k, (i, _)) in t.char_indices().enumerate() {
-            if k >= CHAR_SHINGLE {
-                let from = starts[k % CHAR_SHINGLE];
-                out.push(hash64(&t.as_bytes()[from..i], SHINGLE_SEED));
-            }
-            starts[k % CHAR_SHINGLE] = i;
-        }
-        let from = starts[chars % CHAR_SHINGLE];
-        out.push(hash64(&t.as_bytes()[from..], SHINGLE_SEED));
+        char_shingles_normalized(&norm.text, min_chars, out);
     })
 }
 
-fn member(data: &Release, i: usize) -> Member {
+/// [`char_shingles`] of an already normalized text.
+pub(crate) fn char_shingles_normalized(t: &str, min_chars: u32, out: &mut Vec<u64>) {
+    let chars = t.chars().count();
+    if chars < min_chars as usize || chars == 0 {
+        return;
+    }
+    if chars <= CHAR_SHINGLE {
+        out.push(hash64(t.as_bytes(), SHINGLE_SEED));
+        return;
+    }
+    // Ring of the start offsets of the last CHAR_SHINGLE characters.
+    let mut starts = [0usize; CHAR_SHINGLE];
+    for (k, (i, _)) in t.char_indices().enumerate() {
+        if k >= CHAR_SHINGLE {
+            let from = starts[k % CHAR_SHINGLE];
+            out.push(hash64(&t.as_bytes()[from..i], SHINGLE_SEED));
+        }
+        starts[k % CHAR_SHINGLE] = i;
+    }
+    let from = starts[chars % CHAR_SHINGLE];
+    out.push(hash64(&t.as_bytes()[from..], SHINGLE_SEED));
+}
+
+fn member(data: &Release, texts: &Texts, i: usize) -> Member {
     let s = &data.sentences[i];
     Member {
         input: data.articles[s.article as usize].input.clone(),
         split: SPLITS[s.split as usize].to_string(),
         sentence_index: Some(s.sentence_index),
-        text: s.text.as_deref().map(shorten),
+        text: texts.get(i as u32).map(shorten),
+    }
+}
+
+/// Sentences as near-duplicate items: distinct texts, by a representative sentence.
+struct SentenceItems<'a> {
+    data: &'a Release,
+    /// Representative sentence of each item.
+    items: &'a [u32],
+    min_chars: u32,
+}
+
+impl minhash::Items for SentenceItems<'_> {
+    type Batch = Texts;
+
+    fn size(&self, item: u32) -> u64 {
+        let s = &self.data.sentences[self.items[item as usize] as usize];
+        s.text().map_or(0, |t| t.bytes())
+    }
+
+    fn block(&self, item: u32) -> u64 {
+        self.data.block(self.items[item as usize])
+    }
+
+    fn load(&self, items: &[u32]) -> Result<Texts> {
+        self.data
+            .texts(items.iter().map(|&k| self.items[k as usize]))
+    }
+
+    fn shingles(&self, batch: &Texts, item: u32, out: &mut Vec<u64>) {
+        if let Some(t) = batch.get(self.items[item as usize]) {
+            char_shingles(t, self.min_chars, out);
+        }
     }
 }
 
@@ -116,39 +141,11 @@ pub(crate) fn label_set_name(bits: u8) -> String {
     }
 }
 
-pub(crate) fn check(data: &Release, p: &Params) -> SentenceChecks {
+pub(crate) fn check(data: &Release, p: &Params) -> Result<SentenceChecks> {
     let mut clock = super::Clock::new();
     let n = data.sentences.len();
-    let text = |i: usize| data.sentences[i].text.as_deref().unwrap_or("");
-    let basics: Vec<Basic> = data
-        .sentences
-        .par_iter()
-        .map_init(
-            || (String::new(), Normalized::default()),
-            |(buf, norm), s: &Sentence| match &s.text {
-                Some(t) => {
-                    let trimmed = t.trim();
-                    normalize_into(t, norm);
-                    Basic {
-                        chars: t.chars().count() as u32,
-                        trimmed: trimmed.chars().count() as u32,
-                        visible: t
-                            .chars()
-                            .filter(|&c| !c.is_whitespace() && !is_invisible(c))
-                            .count() as u32,
-                        key: collapsed_key(t, buf),
-                        norm_key: key128(norm.text.as_bytes()),
-                    }
-                }
-                None => Basic {
-                    chars: s.chars(),
-                    trimmed: s.chars(),
-                    visible: s.chars(),
-                    ..Default::default()
-                },
-            },
-        )
-        .collect();
+    // Facts of every sentence (without text: lengths from the offsets, no keys).
+    let basics = Facts(data);
     let available = data.text_available;
     clock.lap("  sentence basics");
 
@@ -164,7 +161,8 @@ pub(crate) fn check(data: &Release, p: &Params) -> SentenceChecks {
             count: 0,
         })
         .collect();
-    for (i, b) in basics.iter().enumerate() {
+    for i in 0..n {
+        let b = basics.get(i);
         let bin = EDGES.partition_point(|&e| e <= b.chars) - 1;
         histogram[bin].count += 1;
         if !available {
@@ -172,24 +170,24 @@ pub(crate) fn check(data: &Release, p: &Params) -> SentenceChecks {
         }
         if b.chars == 0 {
             empty += 1;
-        } else if b.trimmed == 0 {
+        } else if b.blank {
             blank += 1;
-        } else if b.visible == 0 {
+        } else if !b.visible {
             invisible += 1;
-        } else if b.trimmed < p.min_chars {
+        } else if b.short {
             short += 1;
             if short_examples.len() < EXAMPLES {
-                short_examples.push(member(data, i));
+                short_examples.push(i);
             }
         }
         if b.chars > p.max_chars {
             long += 1;
             if long_examples.len() < EXAMPLES {
-                long_examples.push(member(data, i));
+                long_examples.push(i);
             }
         }
     }
-    let mut lengths: Vec<u32> = basics.iter().map(|b| b.chars).collect();
+    let mut lengths: Vec<u32> = (0..n).map(|i| basics.get(i).chars).collect();
     lengths.par_sort_unstable();
     let pct = |q: u64| -> u32 {
         if lengths.is_empty() {
@@ -216,22 +214,21 @@ pub(crate) fn check(data: &Release, p: &Params) -> SentenceChecks {
 
     // Exact groups of whitespace-collapsed text (sentences with nothing visible excluded).
     let mut order: Vec<u32> = (0..n as u32)
-        .filter(|&i| available && basics[i as usize].visible > 0)
+        .filter(|&i| available && basics.get(i as usize).visible)
         .collect();
-    order.par_sort_unstable_by_key(|&i| (basics[i as usize].key, i));
-    let mut rep = vec![u32::MAX; n];
+    order.par_sort_unstable_by_key(|&i| (basics.get(i as usize).key, i));
     // Per group, by representative: split mask and sentences per split.
-    let mut group_splits: Vec<[u64; 3]> = Vec::new();
+    let mut group_splits: Vec<[u32; 3]> = Vec::new();
     let mut group_of = vec![u32::MAX; n];
-    let mut groups: Vec<(u32, u64, u64)> = Vec::new(); // (rep, sentences, articles)
-    for run in order.chunk_by(|&a, &b| basics[a as usize].key == basics[b as usize].key) {
+    // (rep, sentences, articles): u32 counts, as the audit holds one per distinct text.
+    let mut groups: Vec<(u32, u32, u32)> = Vec::new();
+    for run in order.chunk_by(|&a, &b| basics.get(a as usize).key == basics.get(b as usize).key) {
         let first = run[0];
         let g = groups.len() as u32;
-        let mut per_split = [0u64; 3];
-        let mut articles = 0u64;
+        let mut per_split = [0u32; 3];
+        let mut articles = 0u32;
         let mut last_article = u32::MAX;
         for &i in run {
-            rep[i as usize] = first;
             group_of[i as usize] = g;
             let s = &data.sentences[i as usize];
             per_split[s.split as usize] += 1;
@@ -240,68 +237,38 @@ pub(crate) fn check(data: &Release, p: &Params) -> SentenceChecks {
                 last_article = s.article;
             }
         }
-        groups.push((first, run.len() as u64, articles));
+        groups.push((first, run.len() as u32, articles));
         group_splits.push(per_split);
     }
     drop(order);
     let mask_of =
-        |c: &[u64; 3]| -> u8 { (0..3).filter(|&k| c[k] > 0).fold(0u8, |m, k| m | 1 << k) };
-    let duplicates: u64 = groups.iter().map(|g| g.1 - 1).sum();
+        |c: &[u32; 3]| -> u8 { (0..3).filter(|&k| c[k] > 0).fold(0u8, |m, k| m | 1 << k) };
+    let duplicates: u64 = groups.iter().map(|g| g.1 as u64 - 1).sum();
     let duplicate_groups = groups.iter().filter(|g| g.1 > 1).count() as u64;
     let mut by_size: Vec<usize> = (0..groups.len()).filter(|&g| groups[g].1 > 1).collect();
     by_size.sort_by_key(|&g| (std::cmp::Reverse(groups[g].1), groups[g].0));
-    let top_repeated: Vec<Repeated> = by_size
-        .iter()
-        .take(EXAMPLES)
-        .map(|&g| Repeated {
-            text: shorten(text(groups[g].0 as usize)),
-            sentences: groups[g].1,
-            articles: groups[g].2,
-            splits: splits_of(mask_of(&group_splits[g])),
-        })
-        .collect();
+    by_size.truncate(EXAMPLES);
 
     clock.lap("  exact groups");
     // Near duplicates among the distinct texts (group representatives, in canonical order).
     let mut items: Vec<u32> = groups.iter().map(|g| g.0).collect();
     items.sort_unstable();
     let item_group: Vec<u32> = items.iter().map(|&i| group_of[i as usize]).collect();
-    let near = minhash::near_duplicates(items.len(), p.sentence_jaccard, |k, buf| {
-        char_shingles(text(items[k] as usize), p.min_sentence_chars_near, buf)
-    });
+    let near = minhash::near_duplicates(
+        items.len(),
+        p.sentence_jaccard,
+        |k| data.sentence_bands(&data.sentences[items[k] as usize]),
+        &SentenceItems {
+            data,
+            items: &items,
+            min_chars: p.min_sentence_chars_near,
+        },
+        TEXT_BUDGET,
+    )?;
     clock.lap("  near duplicates");
     let clusters = cluster_summary(&near, items.len());
-    let near_report = NearReport {
-        eligible: near.eligible,
-        candidate_pairs: near.candidates,
-        similar_pairs: near.pairs.len() as u64,
-        clusters: clusters.len() as u64,
-        near_duplicates: clusters.iter().map(|c| c.size.saturating_sub(1)).sum(),
-        rate: rate(
-            clusters.iter().map(|c| c.size.saturating_sub(1)).sum(),
-            n as u64,
-        ),
-        examples: clusters
-            .iter()
-            .take(EXAMPLES)
-            .map(|c| NearCluster {
-                size: c.size,
-                min_jaccard: round(c.min_jaccard),
-                splits: splits_of(c.members.iter().fold(0, |m, &k| {
-                    m | mask_of(&group_splits[item_group[k as usize] as usize])
-                })),
-                members: c
-                    .members
-                    .iter()
-                    .take(5)
-                    .map(|&k| member(data, items[k as usize] as usize))
-                    .collect(),
-            })
-            .collect(),
-    };
-
     // Leakage: per sentence, the splits of its exact group and of its near cluster.
-    let mut cluster_counts: Vec<[u64; 3]> = vec![[0; 3]; items.len()];
+    let mut cluster_counts: Vec<[u32; 3]> = vec![[0; 3]; items.len()];
     for (k, &g) in item_group.iter().enumerate() {
         let root = near.root[k] as usize;
         for s in 0..3 {
@@ -345,11 +312,10 @@ pub(crate) fn check(data: &Release, p: &Params) -> SentenceChecks {
             }
         }
     }
-    let mut leak_examples = Vec::new();
-    let split_counts = |c: &[u64; 3]| -> BTreeMap<String, u64> {
+    let split_counts = |c: &[u32; 3]| -> BTreeMap<String, u64> {
         (0..3)
             .filter(|&k| c[k] > 0)
-            .map(|k| (SPLITS[k].to_string(), c[k]))
+            .map(|k| (SPLITS[k].to_string(), c[k] as u64))
             .collect()
     };
     let mut across: Vec<usize> = (0..groups.len())
@@ -357,13 +323,7 @@ pub(crate) fn check(data: &Release, p: &Params) -> SentenceChecks {
         .collect();
     let texts_across_splits = across.len() as u64;
     across.sort_by_key(|&g| (std::cmp::Reverse(groups[g].1), groups[g].0));
-    for &g in across.iter().take(EXAMPLES / 2) {
-        leak_examples.push(Leak {
-            kind: "exact".into(),
-            text: shorten(text(groups[g].0 as usize)),
-            splits: split_counts(&group_splits[g]),
-        });
-    }
+    across.truncate(EXAMPLES / 2);
     let near_across: Vec<&Cluster> = clusters
         .iter()
         .filter(|c| {
@@ -373,13 +333,92 @@ pub(crate) fn check(data: &Release, p: &Params) -> SentenceChecks {
         })
         .take(EXAMPLES / 2)
         .collect();
-    for c in near_across {
+
+    clock.lap("  leakage");
+    let conflicts = label_conflicts(data, &basics);
+    clock.lap("  conflicts");
+
+    // Every example text, read back at once.
+    let mut wanted: Vec<u32> = Vec::new();
+    wanted.extend(
+        short_examples
+            .iter()
+            .chain(&long_examples)
+            .map(|&i| i as u32),
+    );
+    wanted.extend(by_size.iter().map(|&g| groups[g].0));
+    wanted.extend(across.iter().map(|&g| groups[g].0));
+    wanted.extend(near_across.iter().map(|c| items[c.root as usize]));
+    for c in clusters.iter().take(EXAMPLES) {
+        wanted.extend(c.members.iter().take(5).map(|&k| items[k as usize]));
+    }
+    for (_, first, _, members) in &conflicts.found {
+        wanted.push(*first);
+        wanted.extend(members.iter().take(4));
+    }
+    let texts = data.texts(wanted)?;
+    let text = |i: u32| texts.get(i).map(shorten).unwrap_or_default();
+    let short_examples = short_examples
+        .iter()
+        .map(|&i| member(data, &texts, i))
+        .collect();
+    let long_examples = long_examples
+        .iter()
+        .map(|&i| member(data, &texts, i))
+        .collect();
+    let top_repeated: Vec<Repeated> = by_size
+        .iter()
+        .map(|&g| Repeated {
+            text: text(groups[g].0),
+            sentences: groups[g].1 as u64,
+            articles: groups[g].2 as u64,
+            splits: splits_of(mask_of(&group_splits[g])),
+        })
+        .collect();
+    let mut leak_examples = Vec::new();
+    for &g in &across {
+        leak_examples.push(Leak {
+            kind: "exact".into(),
+            text: text(groups[g].0),
+            splits: split_counts(&group_splits[g]),
+        });
+    }
+    for c in &near_across {
         leak_examples.push(Leak {
             kind: "near".into(),
-            text: shorten(text(items[c.root as usize] as usize)),
+            text: text(items[c.root as usize]),
             splits: split_counts(&cluster_counts[c.root as usize]),
         });
     }
+    let near_report = NearReport {
+        eligible: near.eligible,
+        candidate_pairs: near.candidates,
+        similar_pairs: near.pairs.len() as u64,
+        clusters: clusters.len() as u64,
+        near_duplicates: clusters.iter().map(|c| c.size.saturating_sub(1)).sum(),
+        rate: rate(
+            clusters.iter().map(|c| c.size.saturating_sub(1)).sum(),
+            n as u64,
+        ),
+        examples: clusters
+            .iter()
+            .take(EXAMPLES)
+            .map(|c| NearCluster {
+                size: c.size,
+                min_jaccard: round(c.min_jaccard),
+                splits: splits_of(c.members.iter().fold(0, |m, &k| {
+                    m | mask_of(&group_splits[item_group[k as usize] as usize])
+                })),
+                members: c
+                    .members
+                    .iter()
+                    .take(5)
+                    .map(|&k| member(data, &texts, items[k as usize] as usize))
+                    .collect(),
+            })
+            .collect(),
+    };
+
     let mut leak_pairs = Vec::new();
     for (a, row) in pairs.iter().enumerate() {
         for (b, &(exact, near)) in row.iter().enumerate() {
@@ -411,9 +450,8 @@ pub(crate) fn check(data: &Release, p: &Params) -> SentenceChecks {
         },
     };
 
-    clock.lap("  leakage");
-    let conflicts = label_conflicts(data, &basics);
-    clock.lap("  conflicts");
+    let conflicts = conflicts.render(data, &texts);
+
     let report = SentenceReport {
         total: n as u64,
         text_available: available,
@@ -434,10 +472,24 @@ pub(crate) fn check(data: &Release, p: &Params) -> SentenceChecks {
         top_repeated,
         near: near_report,
     };
-    SentenceChecks {
+    Ok(SentenceChecks {
         report,
         conflicts,
         leakage,
+    })
+}
+
+/// Facts of every sentence (without text: lengths from the offsets, no keys).
+struct Facts<'a>(&'a Release);
+
+impl Facts<'_> {
+    fn get(&self, i: usize) -> TextFacts {
+        let s = &self.0.sentences[i];
+        s.text().unwrap_or(TextFacts {
+            chars: s.chars(),
+            visible: s.chars() > 0,
+            ..Default::default()
+        })
     }
 }
 
@@ -481,30 +533,30 @@ pub(crate) fn cluster_summary(near: &minhash::NearDuplicates, n: usize) -> Vec<C
     out
 }
 
-fn label_conflicts(data: &Release, basics: &[Basic]) -> ConflictReport {
+fn label_conflicts(data: &Release, basics: &Facts) -> Conflicts {
     let n = data.sentences.len();
     if !data.text_available {
-        return ConflictReport {
+        return Conflicts {
             groups: 0,
             sentences: 0,
-            rate: 0.0,
-            examples: Vec::new(),
+            found: Vec::new(),
         };
     }
     let bits = label_bits(data);
     let label = |i: usize| -> u8 {
-        data.sentences[i]
-            .stances
+        data.stances(&data.sentences[i])
             .iter()
             .fold(0u8, |m, &l| m | bits[l as usize])
     };
     let mut order: Vec<u32> = (0..n as u32)
-        .filter(|&i| basics[i as usize].visible > 0)
+        .filter(|&i| basics.get(i as usize).visible)
         .collect();
-    order.par_sort_unstable_by_key(|&i| (basics[i as usize].norm_key, i));
+    order.par_sort_unstable_by_key(|&i| (basics.get(i as usize).norm_key, i));
     let mut found: Vec<ConflictGroup> = Vec::new();
     let mut sentences = 0u64;
-    for run in order.chunk_by(|&a, &b| basics[a as usize].norm_key == basics[b as usize].norm_key) {
+    for run in
+        order.chunk_by(|&a, &b| basics.get(a as usize).norm_key == basics.get(b as usize).norm_key)
+    {
         let first = label(run[0] as usize);
         if run.iter().all(|&i| label(i as usize) == first) {
             continue;
@@ -525,24 +577,44 @@ fn label_conflicts(data: &Release, basics: &[Basic]) -> ConflictReport {
     }
     let groups = found.len() as u64;
     found.sort_by_key(|f| (std::cmp::Reverse(f.0), f.1));
-    ConflictReport {
+    found.truncate(EXAMPLES);
+    Conflicts {
         groups,
         sentences,
-        rate: rate(sentences, n as u64),
-        examples: found
-            .into_iter()
-            .take(EXAMPLES)
-            .map(|(size, first, labels, members)| Conflict {
-                text: shorten(data.sentences[first as usize].text.as_deref().unwrap_or("")),
-                sentences: size,
-                labels,
-                members: members
-                    .iter()
-                    .take(4)
-                    .map(|&i| member(data, i as usize))
-                    .collect(),
-            })
-            .collect(),
+        found,
+    }
+}
+
+/// Label conflicts before their example texts are read.
+struct Conflicts {
+    groups: u64,
+    sentences: u64,
+    /// The largest groups (at most [`EXAMPLES`]).
+    found: Vec<ConflictGroup>,
+}
+
+impl Conflicts {
+    fn render(self, data: &Release, texts: &Texts) -> ConflictReport {
+        let n = data.sentences.len() as u64;
+        ConflictReport {
+            groups: self.groups,
+            sentences: self.sentences,
+            rate: rate(self.sentences, n),
+            examples: self
+                .found
+                .into_iter()
+                .map(|(size, first, labels, members)| Conflict {
+                    text: texts.get(first).map(shorten).unwrap_or_default(),
+                    sentences: size,
+                    labels,
+                    members: members
+                        .iter()
+                        .take(4)
+                        .map(|&i| member(data, texts, i as usize))
+                        .collect(),
+                })
+                .collect(),
+        }
     }
 }
 

@@ -118,6 +118,34 @@ impl ArticleWriter {
 
 /// Reads the article table of a release, in release order.
 pub fn read_articles(path: &Path) -> Result<Vec<ArticleRow>> {
+    read_articles_with(path, |row| ArticleRow {
+        article_id: row.article_id.to_string(),
+        input: row.input.to_string(),
+        split: row.split.to_string(),
+        fingerprint: row.fingerprint.to_string(),
+        sentences: row.sentences,
+        body_chars: row.body_chars,
+        empty: row.empty,
+    })
+}
+
+/// One row of the article table, borrowed from the batch being read.
+pub struct ArticleFields<'a> {
+    pub article_id: &'a str,
+    pub input: &'a str,
+    pub split: &'a str,
+    pub fingerprint: &'a str,
+    pub sentences: u32,
+    pub body_chars: u32,
+    pub empty: bool,
+}
+
+/// Reads the article table, keeping of each row what `keep` makes of it (so a reader that needs
+/// little of each row never holds the whole table's strings).
+pub fn read_articles_with<T>(
+    path: &Path,
+    mut keep: impl FnMut(ArticleFields<'_>) -> T,
+) -> Result<Vec<T>> {
     use arrow::array::{Array, AsArray};
     use arrow::datatypes::UInt32Type;
     use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
@@ -138,15 +166,15 @@ pub fn read_articles(path: &Path) -> Result<Vec<ArticleRow>> {
         let chars = batch.column(5).as_primitive::<UInt32Type>().clone();
         let empty = batch.column(6).as_boolean().clone();
         for i in 0..batch.num_rows() {
-            rows.push(ArticleRow {
-                article_id: id.value(i).to_string(),
-                input: input.value(i).to_string(),
-                split: split.value(i).to_string(),
-                fingerprint: fp.value(i).to_string(),
+            rows.push(keep(ArticleFields {
+                article_id: id.value(i),
+                input: input.value(i),
+                split: split.value(i),
+                fingerprint: fp.value(i),
                 sentences: sentences.value(i),
                 body_chars: chars.value(i),
                 empty: empty.value(i) && !empty.is_null(i),
-            });
+            }));
         }
     }
     Ok(rows)

@@ -9,7 +9,10 @@ mod batch;
 mod parquet_file;
 mod schema;
 
-pub use articles::{ARTICLES_FILE, ArticleRow, ArticleWriter, articles_schema, read_articles};
+pub use articles::{
+    ARTICLES_FILE, ArticleFields, ArticleRow, ArticleWriter, articles_schema, read_articles,
+    read_articles_with,
+};
 pub use batch::from_batch;
 pub use parquet_file::{
     DataFileReader, DataFileSummary, RecordStream, SplitWriter, WriterSettings, read_data_file,

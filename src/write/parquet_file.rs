@@ -32,7 +32,7 @@ impl Default for WriterSettings {
         WriterSettings {
             compression: "zstd".into(),
             zstd_level: 3,
-            row_group_rows: 32_768,
+            row_group_rows: 8_192,
             encode_rows: default_encode_rows(),
             data_page_bytes: 1 << 20,
             plain_columns: ["record_id", "text", "text_sha256"]
