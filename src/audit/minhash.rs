@@ -314,10 +314,17 @@ where
                 shingles(group[0].0, a);
                 sort_dedup(a);
                 let mut similar = Vec::new();
+                if a.is_empty() {
+                    // Its content could not be read back: nothing to compare.
+                    return similar;
+                }
                 for &(i, j) in group.iter() {
                     b.clear();
                     shingles(j, b);
                     sort_dedup(b);
+                    if b.is_empty() {
+                        continue;
+                    }
                     let s = jaccard(a, b);
                     if s >= threshold {
                         similar.push((i, j, s));
@@ -503,6 +510,13 @@ mod tests {
         assert_eq!((r.pairs[0].0, r.pairs[0].1), (0, 2));
         assert_eq!(r.root, vec![0, 1, 0, 3]);
         assert!((jaccard(&sets[0], &sets[2]) - 13.0 / 14.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn a_pair_whose_content_is_missing_is_not_similar() {
+        let sets: Vec<Vec<u64>> = vec![vec![], vec![]];
+        let pairs = verify(&[(0, 1)], 0.8, |i, out| out.extend(&sets[i as usize]));
+        assert!(pairs.is_empty());
     }
 
     #[test]

@@ -61,7 +61,6 @@ pub(super) struct Work<'a> {
     sentence_signer: Signer,
     article_signer: Signer,
     norm: Normalized,
-    collapsed_norm: Normalized,
     collapsed: String,
     shingles: Vec<u64>,
     keys: Vec<u32>,
@@ -75,16 +74,15 @@ impl<'a> Work<'a> {
             sentence_signer: Signer::new(Banding::for_threshold(params.sentence_jaccard)),
             article_signer: Signer::new(Banding::for_threshold(params.article_jaccard)),
             norm: Normalized::default(),
-            collapsed_norm: Normalized::default(),
             collapsed: String::new(),
             shingles: Vec::new(),
             keys: Vec::new(),
         }
     }
 
-    /// Facts of one text, its band keys into the shared table (once per distinct text); its
-    /// words are appended to `words` when given.
-    fn text(&mut self, t: &str, words: Option<&mut Vec<u64>>) -> TextFacts {
+    /// Facts of one text (the record at `pos`), its band keys into the shared table (once per
+    /// distinct normalized text); its words are appended to `words` when given.
+    fn text(&mut self, t: &str, pos: Pos, words: Option<&mut Vec<u64>>) -> TextFacts {
         normalize_into(t, &mut self.norm);
         let facts = TextFacts {
             key: collapsed_key(t, &mut self.collapsed),
@@ -95,19 +93,20 @@ impl<'a> Work<'a> {
             short: t.trim().chars().count() < self.params.min_chars as usize,
         };
         if let Some(bands) = self.bands {
-            let known = bands.lock().map(|b| b.contains(facts.key)).unwrap_or(true);
-            if !known {
-                // From the collapsed text, so that every text of the key gives the same keys.
-                normalize_into(&self.collapsed, &mut self.collapsed_norm);
+            let wanted = bands
+                .lock()
+                .map(|b| b.wants(facts.norm_key, pos))
+                .unwrap_or(false);
+            if wanted {
                 self.shingles.clear();
                 char_shingles_normalized(
-                    &self.collapsed_norm.text,
+                    &self.norm.text,
                     self.params.min_sentence_chars_near,
                     &mut self.shingles,
                 );
                 let keys = self.sign(true);
                 if let Ok(mut b) = bands.lock() {
-                    b.insert(facts.key, &keys);
+                    b.insert(facts.norm_key, pos, &keys);
                 }
             }
         }
@@ -324,7 +323,7 @@ fn decode(batch: &RecordBatch, task: &Task, row: &mut u64, chunk: &mut Chunk, wo
         let run = runs.last_mut().expect("a run was pushed");
         run.push_row(index);
         let words = (kind.value(i) != "headline").then_some(&mut run.words);
-        let facts = (!text.is_null(i)).then(|| work.text(text.value(i), words));
+        let facts = (!text.is_null(i)).then(|| work.text(text.value(i), pos, words));
         let span = char_end.value(i).checked_sub(char_start.value(i));
         match facts {
             Some(f) if span != Some(f.chars) => types.add("offsets_span_text", || {

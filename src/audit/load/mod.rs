@@ -5,8 +5,14 @@
 //! Type problems (a wrong schema, a label outside the label set, a record in the wrong split file,
 //! an article table that does not match the data …) are counted, not fatal: the audit reports them.
 //!
-//! Memory: one [`Sentence`] (56 bytes) per record, one entry per distinct text in the band table,
-//! one [`ArticleInfo`] per article; no text. Row groups are decoded one per thread at a time.
+//! Memory: one [`Sentence`] (40 bytes) per record, one entry per distinct text in the band table,
+//! one [`ArticleInfo`] per article; no text. Row groups are decoded a few at a time.
+//!
+//! Limits, stated: texts, article ids and fingerprints are compared by 64-bit keys of claimset's
+//! own non-cryptographic hash (a release crafted to collide can merge two of them in the report,
+//! never crash it or make it depend on timing); an article whose `input` changes between its rows
+//! is taken as two articles, so such a table does not match the data; a data file holds at most
+//! `u32::MAX` rows.
 
 mod decode;
 mod release;
@@ -48,7 +54,7 @@ pub fn load(release: &Path, manifest: &Manifest, params: &Params) -> Result<Rele
     // Metadata and schema of every data file, then one task per row group.
     let mut metas: Vec<(usize, u64, usize, ArrowReaderMetadata)> = Vec::new();
     for (fi, f) in manifest.data_files.iter().enumerate() {
-        match open_meta(&release.join(&f.path))? {
+        match open_meta(&release.join(&f.path))?.and_then(rows_fit) {
             Ok(meta) => {
                 let mut row = 0u64;
                 for rg in 0..meta.metadata().num_row_groups() {
@@ -81,11 +87,13 @@ pub fn load(release: &Path, manifest: &Manifest, params: &Params) -> Result<Rele
         })
         .collect();
     let bands = SharedBands::default();
+    // Row counts come from the files' footers: reserve for them, but not beyond what a sane
+    // release holds (the vector grows past that if the rows are really there).
     let rows: u64 = tasks
         .iter()
         .map(|t| t.meta.metadata().row_group(t.row_group).num_rows() as u64)
-        .sum();
-    let mut merged = Merged::new(manifest.data_files.len(), rows as usize);
+        .fold(0u64, u64::saturating_add);
+    let mut merged = Merged::new(manifest.data_files.len(), rows.min(1 << 24) as usize);
     // Row groups are decoded a few at a time (as many as the threads can take, twice over) and
     // merged at once into the release's tables, so only those few are ever held beside them.
     let wave = rayon::current_num_threads().max(1) * 2;
@@ -173,7 +181,7 @@ pub fn load(release: &Path, manifest: &Manifest, params: &Params) -> Result<Rele
                 articles.push(ArticleInfo {
                     input: row.input,
                     split: split as u8,
-                    fingerprint: Some(row.fingerprint),
+                    fingerprint: row.fingerprint,
                     empty: row.empty,
                     first: placed,
                     sentences: row.sentences,
@@ -276,13 +284,32 @@ fn match_table(rows: &[TableRow], runs: &[Vec<ArticleRun>]) -> Option<Vec<usize>
     (cursors.iter().zip(runs).all(|(c, r)| *c == r.len())).then_some(plan)
 }
 
+/// A file's metadata when its row counts are usable: none negative and at most `u32::MAX` rows
+/// in all (the audit numbers rows with 32 bits).
+fn rows_fit(meta: ArrowReaderMetadata) -> std::result::Result<ArrowReaderMetadata, String> {
+    let mut total = 0u64;
+    for (k, rg) in meta.metadata().row_groups().iter().enumerate() {
+        let n = u64::try_from(rg.num_rows())
+            .map_err(|_| format!("row group {k} has a negative row count in the footer"))?;
+        total = total.saturating_add(n);
+    }
+    if total > u32::MAX as u64 {
+        return Err(format!(
+            "{total} rows: the audit reads at most {} per file",
+            u32::MAX
+        ));
+    }
+    Ok(meta)
+}
+
 /// What the audit keeps of an article table row.
 struct TableRow {
     /// Index into [`SPLITS`], None for a split name outside them.
     split: Option<usize>,
     article: u64,
     input: String,
-    fingerprint: u64,
+    /// None when the table leaves it empty (unknown).
+    fingerprint: Option<u64>,
     sentences: u32,
     empty: bool,
 }
@@ -302,7 +329,7 @@ fn read_table(release: &Path) -> std::result::Result<Vec<TableRow>, String> {
         split: SPLITS.iter().position(|s| *s == row.split),
         article: key64(row.article_id.as_bytes()),
         input: row.input.to_string(),
-        fingerprint: key64(row.fingerprint.as_bytes()),
+        fingerprint: (!row.fingerprint.is_empty()).then(|| key64(row.fingerprint.as_bytes())),
         sentences: row.sentences,
         empty: row.empty,
     })

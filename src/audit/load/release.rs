@@ -231,7 +231,8 @@ impl Release {
     /// The near-duplicate band keys of a sentence's text ([`crate::audit::minhash::Signer`]);
     /// empty when the text is null or too short to take part.
     pub fn sentence_bands(&self, s: &Sentence) -> &[u32] {
-        s.text().map_or(&[], |t| self.sentence_bands.get(t.key))
+        s.text()
+            .map_or(&[], |t| self.sentence_bands.get(t.norm_key))
     }
 
     /// The row group holding a sentence ([`TextSource::block`]), to batch reads by row group.

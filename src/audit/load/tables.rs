@@ -4,6 +4,8 @@ use std::collections::HashMap;
 use std::hash::Hash;
 use std::sync::Mutex;
 
+use crate::audit::texts::Pos;
+
 /// Interns values (strings, lists, label rows) as dense ids.
 pub(super) struct Interner<K: ?Sized + ToOwned> {
     pub ids: HashMap<K::Owned, u32>,
@@ -48,54 +50,70 @@ pub struct LabelRow {
     pub evidence: u32,
 }
 
-/// Near-duplicate band keys by text key, computed once per distinct text. The keys are a function
-/// of the whitespace-collapsed text alone, so which of a group's texts fills an entry does not
-/// matter: the table's content does not depend on thread timing. Filled through a hash map, then
-/// [`BandTable::freeze`]s into a sorted list (a third of the map's memory).
+/// Near-duplicate band keys by normalized-text key, computed once per distinct text. Each entry
+/// holds the keys of the first record (by position) with that key, whichever thread got there
+/// first, so the table does not depend on timing even when two texts share a 64-bit key. Filled
+/// through a hash map, then [`BandTable::freeze`]s into a sorted list.
 #[derive(Default)]
 pub struct BandTable {
-    /// Text key → offset in `keys`, or `u32::MAX` for a text that takes no part (while filling).
-    index: HashMap<u64, u32>,
-    /// The same, sorted by key, once frozen.
+    /// Text key → (entry, position of the record it came from); entry `u32::MAX` for a text that
+    /// takes no part (while filling).
+    index: HashMap<u64, (u32, Pos)>,
+    /// Text key → entry, sorted by key, once frozen (texts that take no part left out).
     sorted: Vec<(u64, u32)>,
+    /// `stride` keys per entry.
     keys: Vec<u32>,
     stride: usize,
 }
 
 impl BandTable {
     pub fn get(&self, key: u64) -> &[u32] {
-        let at = match self.sorted.binary_search_by_key(&key, |e| e.0) {
+        let entry = match self.sorted.binary_search_by_key(&key, |e| e.0) {
             Ok(k) => Some(self.sorted[k].1),
-            Err(_) => self.index.get(&key).copied(),
+            Err(_) => self.index.get(&key).map(|e| e.0),
         };
-        match at {
-            Some(at) if at != u32::MAX => &self.keys[at as usize..at as usize + self.stride],
+        match entry {
+            Some(e) if e != u32::MAX => {
+                let at = e as usize * self.stride;
+                &self.keys[at..at + self.stride]
+            }
             _ => &[],
         }
     }
 
-    pub fn contains(&self, key: u64) -> bool {
-        self.index.contains_key(&key)
+    /// Whether the record at `pos` should give the keys of `key` (none did, or only later ones).
+    pub fn wants(&self, key: u64, pos: Pos) -> bool {
+        self.index.get(&key).is_none_or(|e| pos < e.1)
     }
 
-    pub fn insert(&mut self, key: u64, bands: &[u32]) {
-        if self.index.contains_key(&key) {
+    pub fn insert(&mut self, key: u64, pos: Pos, bands: &[u32]) {
+        if !self.wants(key, pos) {
             return;
         }
-        if bands.is_empty() {
-            self.index.insert(key, u32::MAX);
-        } else {
-            self.stride = bands.len();
-            self.index.insert(key, self.keys.len() as u32);
-            self.keys.extend_from_slice(bands);
-        }
+        let entry = match self.index.get(&key) {
+            // A later record gave this key: its entry takes these keys, when the sizes agree.
+            Some(&(e, _)) if e != u32::MAX && bands.len() == self.stride => {
+                let at = e as usize * self.stride;
+                self.keys[at..at + self.stride].copy_from_slice(bands);
+                e
+            }
+            _ if bands.is_empty() => u32::MAX,
+            _ => {
+                self.stride = bands.len();
+                let e = (self.keys.len() / self.stride) as u32;
+                self.keys.extend_from_slice(bands);
+                e
+            }
+        };
+        self.index.insert(key, (entry, pos));
     }
 
     /// Ends filling: the map becomes a sorted list.
     pub fn freeze(&mut self) {
         let mut sorted: Vec<(u64, u32)> = std::mem::take(&mut self.index)
             .into_iter()
-            .filter(|e| e.1 != u32::MAX)
+            .filter(|e| e.1.0 != u32::MAX)
+            .map(|(k, (e, _))| (k, e))
             .collect();
         sorted.sort_unstable();
         self.sorted = sorted;
@@ -105,3 +123,31 @@ impl BandTable {
 
 /// A band table filled by several threads.
 pub type SharedBands = Mutex<BandTable>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pos(row: u32) -> Pos {
+        Pos { file: 0, row }
+    }
+
+    #[test]
+    fn the_first_record_wins_whatever_the_order() {
+        // Two records share a key (a 64-bit collision): the earlier one's keys stay.
+        let mut a = BandTable::default();
+        a.insert(7, pos(5), &[1, 2]);
+        a.insert(7, pos(3), &[3, 4]);
+        a.insert(9, pos(1), &[]);
+        let mut b = BandTable::default();
+        b.insert(9, pos(1), &[]);
+        b.insert(7, pos(3), &[3, 4]);
+        b.insert(7, pos(5), &[1, 2]);
+        for t in [&mut a, &mut b] {
+            t.freeze();
+            assert_eq!(t.get(7), &[3, 4]);
+            assert!(t.get(9).is_empty());
+            assert!(t.get(8).is_empty());
+        }
+    }
+}
