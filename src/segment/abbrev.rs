@@ -257,10 +257,21 @@ pub fn continues_after_suffix(next: &str) -> bool {
 
 /// A list marker at the start of a line: `1.` `١٢.` (optionally after bullets).
 pub fn is_list_marker(line: &str, tok_start: usize, tok: &str) -> bool {
+    if !tok.chars().all(is_digit) {
+        return false;
+    }
     let before = &line[..tok_start];
-    before
+    let digits = tok.chars().count();
+    let at_line_start = before
         .chars()
-        .all(|c| c.is_whitespace() || matches!(c, '-' | '*' | '•' | '·' | '–' | '('))
-        && (1..=3).contains(&tok.chars().count())
-        && tok.chars().all(is_digit)
+        .all(|c| c.is_whitespace() || matches!(c, '-' | '*' | '•' | '·' | '–' | '('));
+    // Mid-line, a short number opens a list item right after a sentence end or a colon
+    // (`شروطا عدة. 2. أن يكون`, `يلي: 1. زيادة`), never after a word (`درجة 45. ولكن`).
+    let trimmed = before.trim_end();
+    let after_end = trimmed.len() < before.len()
+        && trimmed
+            .chars()
+            .next_back()
+            .is_some_and(|c| c == ':' || super::chars::is_terminator(c));
+    (at_line_start && (1..=3).contains(&digits)) || (after_end && (1..=2).contains(&digits))
 }

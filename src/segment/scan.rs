@@ -12,12 +12,14 @@ use super::chars::{
     is_arabic_letter, is_arabic_word_char, is_closer, is_continuation_punct, is_terminator,
 };
 
-/// Finds interesting bytes with two vectorised `memchr3` streams (terminator bytes, and
-/// lead/trail bytes of ؟ « » … “ ”), merged in order. Each stream scans every byte at most
-/// once, so the whole search is linear.
+/// Finds interesting bytes with three vectorised `memchr` streams (terminator bytes; lead/trail
+/// bytes of ؟ « » … “ ”; the straight quote `"`), merged in order. Each stream scans every byte
+/// at most once, so the whole search is linear.
 struct Finder {
     a: Option<usize>,
     b: Option<usize>,
+    /// Straight double quotes.
+    q: Option<usize>,
 }
 
 impl Finder {
@@ -25,6 +27,7 @@ impl Finder {
         Finder {
             a: memchr::memchr3(b'.', b'!', b'?', b),
             b: memchr::memchr3(0x9F, 0xC2, 0xE2, b),
+            q: memchr::memchr(b'"', b),
         }
     }
 
@@ -43,17 +46,31 @@ impl Finder {
                 .and_then(|s| memchr::memchr3(0x9F, 0xC2, 0xE2, s))
                 .map(|k| k + i);
         }
-        match (self.a, self.b) {
-            (Some(x), Some(y)) => x.min(y),
-            (Some(x), None) | (None, Some(x)) => x,
-            (None, None) => bytes.len(),
+        if self.q.is_some_and(|p| p < i) {
+            self.q = bytes
+                .get(i..)
+                .and_then(|s| memchr::memchr(b'"', s))
+                .map(|k| k + i);
         }
+        [self.a, self.b, self.q]
+            .into_iter()
+            .flatten()
+            .min()
+            .unwrap_or(bytes.len())
+    }
+
+    /// Whether another straight quote follows `i` on the line.
+    fn quote_after(&mut self, bytes: &[u8], i: usize) -> bool {
+        self.next(bytes, i + 1);
+        self.q.is_some()
     }
 }
 
 struct QuoteState {
     depth: u32,
     embedded: bool,
+    /// A straight `"` quotation is open (counted in `depth`).
+    straight: bool,
 }
 
 /// Calls `cut(pos)` for every sentence end found in `line` (pos = byte offset in `line`
@@ -66,7 +83,12 @@ pub fn scan_line(line: &str, mut cut: impl FnMut(usize)) {
     let mut q = QuoteState {
         depth: 0,
         embedded: false,
+        straight: false,
     };
+    // How far the current sentence is known to hold no letter or digit (a sentence of
+    // punctuation alone is never cut off: `المناسب!! .. فإن`, `.. في بريد اليوم`).
+    let mut bare_upto = 0usize;
+    let mut has_content = false;
     let mut i = 0usize;
     let mut finder = Finder::new(b);
     while i < n {
@@ -77,6 +99,17 @@ pub fn scan_line(line: &str, mut cut: impl FnMut(usize)) {
         let x = b[i];
         match x {
             b'.' | b'!' | b'?' => {}
+            b'"' => {
+                if q.straight {
+                    q.depth = q.depth.saturating_sub(1);
+                    q.straight = false;
+                } else if opens_straight_quote(line, i) && finder.quote_after(b, i) {
+                    open_quote(line, i, sent_start, &mut first_content, &mut q);
+                    q.straight = true;
+                }
+                i += 1;
+                continue;
+            }
             0x9F => {
                 if i == 0 || b[i - 1] != 0xD8 {
                     i += 1;
@@ -152,6 +185,12 @@ pub fn scan_line(line: &str, mut cut: impl FnMut(usize)) {
                 if matches!(c, '»' | '”') && q.depth > 0 {
                     q.depth -= 1;
                     closed_quote = true;
+                } else if c == '"' && q.straight {
+                    q.depth = q.depth.saturating_sub(1);
+                    q.straight = false;
+                    // Only a pause closing it counts (`"لا.." ثم`); `?` `!` closing a straight
+                    // quote end the sentence as before (`قال: "نعم!" وابتسم.`).
+                    closed_quote = ellipsis;
                 }
             } else if !is_terminator(c) {
                 break;
@@ -160,10 +199,18 @@ pub fn scan_line(line: &str, mut cut: impl FnMut(usize)) {
             }
             j += c.len_utf8();
         }
-        let end = j;
+        let mut end = j;
         i = end;
         if end >= n {
             break; // line end cuts anyway
+        }
+        if !has_content {
+            let from = bare_upto.max(sent_start);
+            has_content = line[from..run_start].chars().any(char::is_alphanumeric);
+            bare_upto = run_start;
+        }
+        if !has_content {
+            continue;
         }
         let next = line[end..].chars().next().unwrap_or(' ');
         let is_cut = if next.is_whitespace() {
@@ -192,11 +239,58 @@ pub fn scan_line(line: &str, mut cut: impl FnMut(usize)) {
                     || (!had_closer && glued_end(line, run_start, run_end, next)))
         };
         if is_cut {
+            // A token of terminators alone after the end belongs to it (`الخليجيين؟ !`).
+            let (tail, tail_end) = punct_token_after(line, end);
+            if tail {
+                end = tail_end;
+                i = end;
+                if end >= n {
+                    break;
+                }
+            }
             cut(end);
             sent_start = end;
             first_content = None;
+            has_content = false;
+            bare_upto = end;
         }
     }
+}
+
+/// After `end` and whitespace, a token made only of terminators and closers that ends the line
+/// or is followed by whitespace: (true, its end).
+fn punct_token_after(line: &str, end: usize) -> (bool, usize) {
+    let rest = &line[end..];
+    let ws = rest.len() - rest.trim_start().len();
+    if ws == 0 {
+        return (false, end);
+    }
+    let start = end + ws;
+    let mut k = start;
+    for c in line[start..].chars() {
+        if is_terminator(c) || is_closer(c) {
+            k += c.len_utf8();
+        } else {
+            break;
+        }
+    }
+    let ends_token = line[k..].chars().next().is_none_or(char::is_whitespace);
+    let has_terminator = line[start..k].chars().any(is_terminator);
+    (k > start && ends_token && has_terminator, k)
+}
+
+/// A straight `"` opens a quotation at the line start or after whitespace, `(`, `:` or `«`, when
+/// something other than whitespace follows it.
+fn opens_straight_quote(line: &str, i: usize) -> bool {
+    let before_ok = line[..i]
+        .chars()
+        .next_back()
+        .is_none_or(|c| c.is_whitespace() || matches!(c, '(' | ':' | '«'));
+    let after_ok = line[i + 1..]
+        .chars()
+        .next()
+        .is_some_and(|c| !c.is_whitespace());
+    before_ok && after_ok
 }
 
 fn open_quote(
@@ -236,6 +330,14 @@ fn decide_spaced(
         // opens with the conjunction و (how Arabic sentences usually start);
         // a pause after a lone letter (`و.. و..`) always continues.
         if depth_inside > 0 && !closed_quote && !starts_with_waw(after) {
+            return false;
+        }
+        // The omission mark `(...)` inside a quotation or a text never ends a sentence.
+        if line[..run_start].ends_with('(')
+            && line[run_start..closers_end]
+                .trim_start_matches(is_terminator)
+                .starts_with(')')
+        {
             return false;
         }
         let (_, tok) = token_before(line, run_start);
