@@ -70,7 +70,7 @@ pub(crate) fn word_shingles<'a>(
 
 fn article_ref(data: &Release, a: usize) -> ArticleRef {
     ArticleRef {
-        input: data.articles[a].input.clone(),
+        input: data.input(a).to_string(),
         split: SPLITS[data.articles[a].split as usize].to_string(),
     }
 }

@@ -32,7 +32,7 @@ pub(crate) fn check(data: &Release, path: &Path) -> Result<GoldReport> {
     }
     let mut article_of: HashMap<&str, usize> = HashMap::new();
     for (a, info) in data.articles.iter().enumerate() {
-        article_of.entry(info.input.as_str()).or_insert(a);
+        article_of.entry(data.str(info.input)).or_insert(a);
     }
     let mut missing = Vec::new();
     let mut found = 0u64;

@@ -81,7 +81,8 @@ pub(crate) fn check_types(data: &mut Release) -> SchemaReport {
                 let at = || {
                     format!(
                         "{} sentence {}",
-                        data.articles[s.article as usize].input, s.sentence_index
+                        data.input(s.article as usize),
+                        s.sentence_index
                     )
                 };
                 let stance = c.stance[data.stance(s) as usize];

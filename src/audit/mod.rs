@@ -169,8 +169,12 @@ fn run(release: &Path, manifest: &Manifest, options: &AuditOptions) -> Result<Au
     let types = labels::check_types(&mut data);
     clock.lap("types");
     let sentences = sentences::check(&data, &params)?;
+    // Band keys serve only the near-duplicate checks: each set is freed once its check is done
+    // (at scale, the article check would otherwise hold the sentences' keys too).
+    data.free_sentence_bands();
     clock.lap("sentences");
     let articles = articles::check(&data, &params)?;
+    data.free_article_bands();
     clock.lap("articles");
     let labels = labels::distributions(&data);
     let rules = labels::rules(&data);

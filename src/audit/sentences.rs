@@ -69,7 +69,7 @@ pub(crate) fn char_shingles_normalized(t: &str, min_chars: u32, out: &mut Vec<u6
 fn member(data: &Release, texts: &Texts, i: usize) -> Member {
     let s = &data.sentences[i];
     Member {
-        input: data.articles[s.article as usize].input.clone(),
+        input: data.input(s.article as usize).to_string(),
         split: SPLITS[s.split as usize].to_string(),
         sentence_index: Some(s.sentence_index),
         text: texts.get(i as u32).map(shorten),
@@ -254,10 +254,14 @@ pub(crate) fn check(data: &Release, p: &Params) -> Result<SentenceChecks> {
     let mut items: Vec<u32> = groups.iter().map(|g| g.0).collect();
     items.sort_unstable();
     let item_group: Vec<u32> = items.iter().map(|&i| group_of[i as usize]).collect();
+    let band_entries: Vec<u32> = items
+        .iter()
+        .map(|&i| data.sentence_band_entry(&data.sentences[i as usize]))
+        .collect();
     let near = minhash::near_duplicates(
         items.len(),
         p.sentence_jaccard,
-        |k| data.sentence_bands(&data.sentences[items[k] as usize]),
+        |k| data.band_keys(band_entries[k]),
         &SentenceItems {
             data,
             items: &items,

@@ -16,7 +16,7 @@ use crate::write::{ARTICLES_FILE, ArticleRow, ArticleWriter, SCHEMA_VERSION, Spl
 use rayon::prelude::*;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+use std::sync::mpsc::sync_channel;
 
 /// How a build ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -152,49 +152,28 @@ fn write_release(
     clock.lap("start");
     let mut article_table = ArticleWriter::create(&staging.join(ARTICLES_FILE), &config.writer)?;
 
-    // Three stages at once: the reader thread parses inputs, the pool processes batches, the
-    // writer thread filters and writes them (in order), so writing overlaps processing.
-    std::thread::scope(|scope| -> Result<()> {
-        let (sender, receiver) = sync_channel::<Event>(4);
-        let reader = scope.spawn(|| read_all(config, files, sender));
-        let (to_writer, from_main) = sync_channel::<Vec<(Article, ProcessedArticle)>>(2);
-        let mut sink = Sink {
-            config,
-            data_dir: &data_dir,
-            writers: &mut writers,
-            totals: &mut totals,
-            seen: &mut seen,
-            boilerplate: boilerplate.as_ref(),
-            article_table: &mut article_table,
-        };
-        let writer = scope.spawn(move || -> Result<()> {
-            for batch in from_main.iter() {
-                for (article, done) in batch {
-                    sink.accept(&article, done)?;
-                }
-            }
-            Ok(())
-        });
-        let result = consume(
-            config,
-            &pool,
-            &processor,
-            &receiver,
-            files,
-            &mut ledger,
-            &to_writer,
-            &progress,
-        );
-        // Stop the reader if we stopped early: dropping the receiver ends its sends.
-        drop(receiver);
-        drop(to_writer);
-        let _ = reader.join();
-        let written = writer
-            .join()
-            .unwrap_or_else(|_| Err(Error::Release("the writer thread panicked".into())));
-        // A writer error stops the main loop quietly (its sends fail), so it comes first.
-        written.and(result)
-    })?;
+    let sink = Sink {
+        config,
+        data_dir: &data_dir,
+        writers: &mut writers,
+        totals: &mut totals,
+        seen: &mut seen,
+        boilerplate: boilerplate.as_ref(),
+        article_table: &mut article_table,
+    };
+    let consumer = Consumer {
+        config,
+        pool: &pool,
+        processor: &processor,
+        files,
+        ledger: &mut ledger,
+        progress: &progress,
+    };
+    if config.threads == 1 {
+        run_inline(config, files, consumer, sink)?;
+    } else {
+        run_staged(config, files, consumer, sink)?;
+    }
     progress.finish_and_clear();
     article_table.finish()?;
     clock.lap("read, process, write");
@@ -428,8 +407,79 @@ pub(crate) fn data_file_name(split: usize) -> String {
     format!("data/{}-00000-of-00001.parquet", SPLITS[split])
 }
 
-/// The reader thread: files in canonical order, articles batched.
-fn read_all(config: &BuildConfig, files: &[InputFile], sender: SyncSender<Event>) {
+/// Three stages at once: the reader thread parses inputs, the pool processes batches, the writer
+/// thread filters and writes them (in order), so reading and writing overlap processing.
+fn run_staged(
+    config: &BuildConfig,
+    files: &[InputFile],
+    mut consumer: Consumer,
+    mut sink: Sink,
+) -> Result<()> {
+    std::thread::scope(|scope| -> Result<()> {
+        let (sender, receiver) = sync_channel::<Event>(4);
+        let reader = scope.spawn(move || read_all(config, files, |e| sender.send(e).is_ok()));
+        let (to_writer, from_main) = sync_channel::<Vec<(Article, ProcessedArticle)>>(2);
+        let writer = scope.spawn(move || -> Result<()> {
+            for batch in from_main.iter() {
+                for (article, done) in batch {
+                    sink.accept(&article, done)?;
+                }
+            }
+            Ok(())
+        });
+        let result = (|| -> Result<()> {
+            for event in receiver.iter() {
+                if let Some(batch) = consumer.handle(event)?
+                    && to_writer.send(batch).is_err()
+                {
+                    // The writer stopped on an error, which is reported below.
+                    return Ok(());
+                }
+            }
+            Ok(())
+        })();
+        // Stop the reader if we stopped early: dropping the receiver ends its sends.
+        drop(receiver);
+        drop(to_writer);
+        let _ = reader.join();
+        let written = writer
+            .join()
+            .unwrap_or_else(|_| Err(Error::Release("the writer thread panicked".into())));
+        // A writer error stops the main loop quietly (its sends fail), so it comes first.
+        written.and(result)
+    })
+}
+
+/// One thread does everything in turn, so `--threads 1` keeps to one core (a shard worker on a
+/// cluster node, say); the output bytes are the same as [`run_staged`]'s.
+fn run_inline(
+    config: &BuildConfig,
+    files: &[InputFile],
+    mut consumer: Consumer,
+    mut sink: Sink,
+) -> Result<()> {
+    let mut result = Ok(());
+    read_all(config, files, |event| {
+        let step = consumer.handle(event).and_then(|batch| {
+            for (article, done) in batch.into_iter().flatten() {
+                sink.accept(&article, done)?;
+            }
+            Ok(())
+        });
+        match step {
+            Ok(()) => true,
+            Err(e) => {
+                result = Err(e);
+                false
+            }
+        }
+    });
+    result
+}
+
+/// The reader: files in canonical order, articles batched, each event handed to `emit`, which
+/// says whether to go on.
+fn read_all(config: &BuildConfig, files: &[InputFile], mut emit: impl FnMut(Event) -> bool) {
     for (index, file) in files.iter().enumerate() {
         let mut batch = Vec::new();
         let mut batch_bytes = 0usize;
@@ -446,10 +496,7 @@ fn read_all(config: &BuildConfig, files: &[InputFile], sender: SyncSender<Event>
             batch.push(item);
             if batch.len() >= BATCH_ARTICLES || batch_bytes >= BATCH_BYTES {
                 batch_bytes = 0;
-                if sender
-                    .send(Event::Batch(std::mem::take(&mut batch)))
-                    .is_err()
-                {
+                if !emit(Event::Batch(std::mem::take(&mut batch))) {
                     stopped = true;
                 }
             }
@@ -458,14 +505,14 @@ fn read_all(config: &BuildConfig, files: &[InputFile], sender: SyncSender<Event>
         if stopped {
             return;
         }
-        if !batch.is_empty() && sender.send(Event::Batch(batch)).is_err() {
+        if !batch.is_empty() && !emit(Event::Batch(batch)) {
             return;
         }
         let event = match result {
             Ok(digest) => Event::FileDone(index, digest, articles),
             Err(e) => Event::FileFailed(index, e, articles),
         };
-        if sender.send(event).is_err() {
+        if !emit(event) {
             return;
         }
     }
@@ -483,25 +530,27 @@ struct Sink<'a> {
     article_table: &'a mut ArticleWriter,
 }
 
-#[allow(clippy::too_many_arguments)]
-fn consume(
-    config: &BuildConfig,
-    pool: &rayon::ThreadPool,
-    processor: &Processor,
-    receiver: &Receiver<Event>,
-    files: &[InputFile],
-    ledger: &mut Ledger,
-    to_writer: &SyncSender<Vec<(Article, ProcessedArticle)>>,
-    progress: &indicatif::ProgressBar,
-) -> Result<()> {
-    for event in receiver.iter() {
+/// Turns reader events into processed batches for the sink, recording inputs and problems.
+struct Consumer<'a> {
+    config: &'a BuildConfig,
+    pool: &'a rayon::ThreadPool,
+    processor: &'a Processor<'a>,
+    files: &'a [InputFile],
+    ledger: &'a mut Ledger,
+    progress: &'a indicatif::ProgressBar,
+}
+
+impl Consumer<'_> {
+    /// Handles one event; a batch of articles comes back processed, in input order.
+    fn handle(&mut self, event: Event) -> Result<Option<Vec<(Article, ProcessedArticle)>>> {
+        let config = self.config;
         match event {
             Event::Batch(items) => {
                 let mut articles: Vec<Article> = Vec::with_capacity(items.len());
                 for item in items {
                     match item {
                         Ok(article) => articles.push(article),
-                        Err(e) => quarantine(config, ledger, e)?,
+                        Err(e) => quarantine(config, self.ledger, e)?,
                     }
                 }
                 if let Some(shard) = config.shard {
@@ -510,34 +559,30 @@ fn consume(
                             == shard.index as u64
                     });
                 }
-                let processed: Vec<ProcessedArticle> =
-                    pool.install(|| articles.par_iter().map(|a| processor.process(a)).collect());
-                if to_writer
-                    .send(articles.into_iter().zip(processed).collect())
-                    .is_err()
-                {
-                    // The writer stopped on an error, which the caller reports.
-                    return Ok(());
-                }
+                let processor = self.processor;
+                let processed: Vec<ProcessedArticle> = self
+                    .pool
+                    .install(|| articles.par_iter().map(|a| processor.process(a)).collect());
+                return Ok(Some(articles.into_iter().zip(processed).collect()));
             }
             Event::FileDone(index, digest, articles) => {
-                let file = &files[index];
-                ledger.inputs.push(InputRecord {
+                let file = &self.files[index];
+                self.ledger.inputs.push(InputRecord {
                     root: file.root,
                     path: file.name.clone(),
                     sha256: digest.sha256,
                     bytes: digest.bytes,
                     articles,
                 });
-                progress.inc(file_len(&file.path));
+                self.progress.inc(file_len(&file.path));
             }
             Event::FileFailed(index, e, articles) => {
-                let file = &files[index];
-                quarantine(config, ledger, e)?;
+                let file = &self.files[index];
+                quarantine(config, self.ledger, e)?;
                 // The articles read before the error (e.g. a truncated .gz) are in the release, so
                 // the file is listed among the inputs with its raw bytes' digest, like any other.
                 if let Ok((sha256, bytes)) = publish::sha256_file(&file.path) {
-                    ledger.inputs.push(InputRecord {
+                    self.ledger.inputs.push(InputRecord {
                         root: file.root,
                         path: file.name.clone(),
                         sha256,
@@ -545,11 +590,11 @@ fn consume(
                         articles,
                     });
                 }
-                progress.inc(file_len(&file.path));
+                self.progress.inc(file_len(&file.path));
             }
         }
+        Ok(None)
     }
-    Ok(())
 }
 
 impl Sink<'_> {

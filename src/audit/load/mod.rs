@@ -117,7 +117,7 @@ pub fn load(release: &Path, manifest: &Manifest, params: &Params) -> Result<Rele
     sentence_bands.freeze();
     clock.lap("  decode");
     let Merged {
-        strings,
+        mut strings,
         lists,
         evidence_lists,
         label_rows,
@@ -137,11 +137,11 @@ pub fn load(release: &Path, manifest: &Manifest, params: &Params) -> Result<Rele
     };
     // Each split's stream: its data files in manifest order; runs stitched across row groups.
     let mut run_streams: [Vec<Vec<Run>>; 3] = Default::default();
-    let mut streams: [Vec<u32>; 3] = Default::default();
+    // Each split's sentences (indices into `all`) as ranges, one per data file, in stream order.
+    let mut streams: [Vec<std::ops::Range<usize>>; 3] = Default::default();
     for (fi, runs) in runs_per_file.into_iter().enumerate() {
         run_streams[file_split(fi)].extend(runs);
-        let range = &file_ranges[fi];
-        streams[file_split(fi)].extend(range.start as u32..range.end as u32);
+        streams[file_split(fi)].push(file_ranges[fi].clone());
     }
     clock.lap("  merge");
     let mut work = Work::new(params, None);
@@ -151,7 +151,7 @@ pub fn load(release: &Path, manifest: &Manifest, params: &Params) -> Result<Rele
         .collect();
 
     // Articles: from the article table when it matches the runs, else from the runs.
-    let table = match read_table(release) {
+    let table = match read_table(release, &mut strings) {
         Ok(rows) => Some(rows),
         Err(problem) => {
             types.add("article_table", || problem.clone());
@@ -210,7 +210,7 @@ pub fn load(release: &Path, manifest: &Manifest, params: &Params) -> Result<Rele
                     run_article[split].push(articles.len() as u32);
                     article_bands.push(run.bands);
                     articles.push(ArticleInfo {
-                        input: inputs.get(&run.pos).cloned().unwrap_or_default(),
+                        input: strings.id(inputs.get(&run.pos).map_or("", |s| s.as_str())),
                         split: split as u8,
                         fingerprint: None,
                         empty: false,
@@ -224,13 +224,12 @@ pub fn load(release: &Path, manifest: &Manifest, params: &Params) -> Result<Rele
     }
     // Each sentence's article: runs cover their split's stream in order.
     for (split, stream) in streams.iter().enumerate() {
-        let mut at = 0usize;
+        let mut rows = stream.iter().flat_map(|r| r.clone());
         for &a in &run_article[split] {
             let n = articles[a as usize].sentences as usize;
-            for &i in &stream[at..(at + n).min(stream.len())] {
-                all[i as usize].article = a;
+            for i in rows.by_ref().take(n) {
+                all[i].article = a;
             }
-            at += n;
         }
     }
     drop(streams);
@@ -307,14 +306,18 @@ struct TableRow {
     /// Index into [`SPLITS`], None for a split name outside them.
     split: Option<usize>,
     article: u64,
-    input: String,
+    /// String id of the input (interned: many articles share one input file).
+    input: u32,
     /// None when the table leaves it empty (unknown).
     fingerprint: Option<u64>,
     sentences: u32,
     empty: bool,
 }
 
-fn read_table(release: &Path) -> std::result::Result<Vec<TableRow>, String> {
+fn read_table(
+    release: &Path,
+    strings: &mut Interner<str>,
+) -> std::result::Result<Vec<TableRow>, String> {
     let path = release.join(ARTICLES_FILE);
     if !path.exists() {
         return Err(format!("{ARTICLES_FILE} is missing"));
@@ -328,7 +331,7 @@ fn read_table(release: &Path) -> std::result::Result<Vec<TableRow>, String> {
     read_articles_with(&path, |row| TableRow {
         split: SPLITS.iter().position(|s| *s == row.split),
         article: key64(row.article_id.as_bytes()),
-        input: row.input.to_string(),
+        input: strings.id(row.input),
         fingerprint: (!row.fingerprint.is_empty()).then(|| key64(row.fingerprint.as_bytes())),
         sentences: row.sentences,
         empty: row.empty,

@@ -130,7 +130,8 @@ impl Sentence {
 /// One article, in canonical order.
 #[derive(Debug, Clone)]
 pub struct ArticleInfo {
-    pub input: String,
+    /// String id of the input ([`Release::str`]).
+    pub input: u32,
     pub split: u8,
     /// Key of the fingerprint (hex sha256 of the whitespace-collapsed body); None when unknown.
     pub fingerprint: Option<u64>,
@@ -197,6 +198,22 @@ impl Release {
         &self.strings[id as usize]
     }
 
+    /// The input of article `a`.
+    pub fn input(&self, a: usize) -> &str {
+        self.str(self.articles[a].input)
+    }
+
+    /// Frees the sentences' near-duplicate band keys once their check is done, so later checks
+    /// do not hold them.
+    pub fn free_sentence_bands(&mut self) {
+        self.sentence_bands = BandTable::default();
+    }
+
+    /// Frees the articles' near-duplicate band keys once their check is done.
+    pub fn free_article_bands(&mut self) {
+        self.article_bands = Vec::new();
+    }
+
     fn row(&self, s: &Sentence) -> &LabelRow {
         &self.label_rows[s.labels as usize]
     }
@@ -228,11 +245,18 @@ impl Release {
         &self.evidence_lists[self.row(s).evidence as usize]
     }
 
-    /// The near-duplicate band keys of a sentence's text ([`crate::audit::minhash::Signer`]);
-    /// empty when the text is null or too short to take part.
-    pub fn sentence_bands(&self, s: &Sentence) -> &[u32] {
+    /// A handle on the near-duplicate band keys of a sentence's text
+    /// ([`crate::audit::minhash::Signer`]), for [`Release::band_keys`]; its keys are empty when the
+    /// text is null or too short to take part. The near-duplicate check reads each item's keys
+    /// once per band, so it resolves the handles once.
+    pub fn sentence_band_entry(&self, s: &Sentence) -> u32 {
         s.text()
-            .map_or(&[], |t| self.sentence_bands.get(t.norm_key))
+            .map_or(u32::MAX, |t| self.sentence_bands.entry(t.norm_key))
+    }
+
+    /// The band keys behind a handle from [`Release::sentence_band_entry`].
+    pub fn band_keys(&self, entry: u32) -> &[u32] {
+        self.sentence_bands.keys_of(entry)
     }
 
     /// The row group holding a sentence ([`TextSource::block`]), to batch reads by row group.

@@ -67,18 +67,27 @@ pub struct BandTable {
 }
 
 impl BandTable {
+    #[cfg(test)]
     pub fn get(&self, key: u64) -> &[u32] {
-        let entry = match self.sorted.binary_search_by_key(&key, |e| e.0) {
-            Ok(k) => Some(self.sorted[k].1),
-            Err(_) => self.index.get(&key).map(|e| e.0),
-        };
-        match entry {
-            Some(e) if e != u32::MAX => {
-                let at = e as usize * self.stride;
-                &self.keys[at..at + self.stride]
-            }
-            _ => &[],
+        self.keys_of(self.entry(key))
+    }
+
+    /// The entry of a text key, `u32::MAX` for none: a 4-byte handle that a caller looking up
+    /// the same keys many times resolves once (see [`BandTable::keys_of`]).
+    pub fn entry(&self, key: u64) -> u32 {
+        match self.sorted.binary_search_by_key(&key, |e| e.0) {
+            Ok(k) => self.sorted[k].1,
+            Err(_) => self.index.get(&key).map_or(u32::MAX, |e| e.0),
         }
+    }
+
+    /// The band keys of an entry from [`BandTable::entry`]; empty for `u32::MAX`.
+    pub fn keys_of(&self, entry: u32) -> &[u32] {
+        if entry == u32::MAX {
+            return &[];
+        }
+        let at = entry as usize * self.stride;
+        &self.keys[at..at + self.stride]
     }
 
     /// Whether the record at `pos` should give the keys of `key` (none did, or only later ones).
