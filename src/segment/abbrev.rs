@@ -113,6 +113,19 @@ pub fn acronym_continues(tok: &str, prev_tok: &str, next: &str) -> bool {
     p_dotted && is_letter_name(p)
 }
 
+/// `tok.` is a middle initial spelled as a Latin letter name between a first name and a surname
+/// (`جيمس بي. كومي`, `جورج دبليو. بوش`): a name word before it, and after it a word that does
+/// not open a new sentence (not a conjunction و/ف, not a definite noun).
+pub fn is_middle_initial(tok: &str, prev_tok: &str, next: &str) -> bool {
+    let name_word = |w: &str| w.chars().count() >= 3 && w.chars().all(is_arabic_letter);
+    is_strict_letter_name(tok)
+        && name_word(prev_tok)
+        && !is_letter_name(prev_tok)
+        && name_word(next.trim_end_matches(['،', ',', ':', ')', '»']))
+        && !next.starts_with(['و', 'ف'])
+        && !next.starts_with("ال")
+}
+
 /// `tok.)` closes a parenthesised spaced acronym (`(إف. بي. أي.)`): the dot is the
 /// acronym's, not the sentence's.
 pub fn acronym_ends_in_parens(tok: &str, prev_tok: &str) -> bool {

@@ -6,10 +6,12 @@
 
 use super::abbrev::{
     LOOK, acronym_continues, acronym_ends_in_parens, continues_after_suffix, is_abbreviation,
-    is_letter_name, is_list_marker, is_number_suffix, is_site_suffix, token_before, word_after,
+    is_letter_name, is_list_marker, is_middle_initial, is_number_suffix, is_site_suffix,
+    token_before, word_after,
 };
 use super::chars::{
-    is_arabic_letter, is_arabic_word_char, is_closer, is_continuation_punct, is_terminator,
+    is_arabic_letter, is_arabic_word_char, is_closer, is_continuation_punct, is_digit,
+    is_terminator,
 };
 
 /// Finds interesting bytes with three vectorised `memchr` streams (terminator bytes; lead/trail
@@ -358,7 +360,10 @@ fn decide_spaced(
         if is_number_suffix(tok, prev) {
             return !continues_after_suffix(after);
         }
-        if is_abbreviation(tok) || acronym_continues(tok, prev, after) {
+        if is_abbreviation(tok)
+            || acronym_continues(tok, prev, after)
+            || is_middle_initial(tok, prev, after)
+        {
             return false;
         }
         if after_first.is_ascii_lowercase() && tok.is_ascii() {
@@ -401,6 +406,9 @@ fn prev_token(line: &str, tok_start: usize) -> &str {
 fn glued_end(line: &str, run_start: usize, run_end: usize, next: char) -> bool {
     if !is_arabic_word_char(next) {
         return false;
+    }
+    if let Some(end) = glued_number_end(line, run_start, run_end, next) {
+        return end;
     }
     let mut left_letters = 0;
     let mut left_ok = false;
@@ -445,6 +453,31 @@ fn glued_end(line: &str, run_start: usize, run_end: usize, next: char) -> bool {
         return left_letters >= 3 && right_letters >= 2;
     }
     true
+}
+
+/// A full stop glued between a number and the next Arabic word (`عام 2014.وجاءت`, `الدقيقة
+/// 44.كذلك`) ends the sentence when the number (two digits at least) follows a word on its line;
+/// a number opening a list item (`24.وثيقة` at a line start, `ريال 2.حصة`) does not. None when
+/// the full stop does not follow a number.
+fn glued_number_end(line: &str, run_start: usize, run_end: usize, next: char) -> Option<bool> {
+    if &line[run_start..run_end] != "." || !is_arabic_letter(next) {
+        return None;
+    }
+    let number_start = line[..run_start]
+        .char_indices()
+        .rev()
+        .take_while(|&(_, c)| is_digit(c))
+        .last()
+        .map(|(i, _)| i)?;
+    let number = &line[number_start..run_start];
+    let before = &line[..number_start];
+    let after_word = before.ends_with(|c: char| c.is_whitespace() || c == '/')
+        && before
+            .trim_end()
+            .chars()
+            .next_back()
+            .is_some_and(|c| c.is_alphanumeric() || c == '/');
+    Some(number.chars().count() >= 2 && after_word && !is_list_marker(line, number_start, number))
 }
 
 /// A single terminator glued to the next Arabic word with a closing quote or bracket on
