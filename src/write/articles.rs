@@ -150,8 +150,12 @@ pub fn read_articles_with<T>(
     use arrow::datatypes::UInt32Type;
     use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
     let file = File::open(path).map_err(|e| Error::io(path, e))?;
-    let reader = ParquetRecordBatchReaderBuilder::try_new(file)?.build()?;
-    let mut rows = Vec::new();
+    let builder = ParquetRecordBatchReaderBuilder::try_new(file)?;
+    // Sized once from the footer (bounded, in case it lies), not grown by doubling: at scale
+    // the doubling's old and new buffers together were the audit's peak.
+    let declared = builder.metadata().file_metadata().num_rows();
+    let mut rows = Vec::with_capacity(declared.clamp(0, 1 << 22) as usize);
+    let reader = builder.build()?;
     for batch in reader {
         let batch = batch?;
         if batch.schema().fields() != articles_schema().fields() {

@@ -160,8 +160,13 @@ pub fn load(release: &Path, manifest: &Manifest, params: &Params) -> Result<Rele
     };
     let plan = table.as_ref().and_then(|rows| match_table(rows, &runs));
     let article_table_ok = plan.is_some();
-    let mut articles = Vec::new();
-    let mut article_bands = Vec::new();
+    // Sized once (the table's rows, or the runs), not grown by doubling.
+    let article_count = match &table {
+        Some(rows) => rows.len(),
+        None => runs.iter().map(Vec::len).sum(),
+    };
+    let mut articles = Vec::with_capacity(article_count);
+    let mut article_bands = Vec::with_capacity(article_count);
     // Per split, the article index of each run in stream order.
     let mut run_article: [Vec<u32>; 3] = Default::default();
     let mut runs: Vec<std::vec::IntoIter<ArticleRun>> =
@@ -269,7 +274,7 @@ fn match_table(rows: &[TableRow], runs: &[Vec<ArticleRun>]) -> Option<Vec<usize>
     let mut cursors = [0usize; 3];
     let mut plan = Vec::with_capacity(rows.len());
     for row in rows {
-        let split = row.split?;
+        let split = row.split? as usize;
         if row.sentences > 0 {
             let run = runs[split].get(cursors[split])?;
             let same = run.article == row.article && run.rows == row.sentences && run.from_zero;
@@ -304,7 +309,7 @@ fn rows_fit(meta: ArrowReaderMetadata) -> std::result::Result<ArrowReaderMetadat
 /// What the audit keeps of an article table row.
 struct TableRow {
     /// Index into [`SPLITS`], None for a split name outside them.
-    split: Option<usize>,
+    split: Option<u8>,
     article: u64,
     /// String id of the input (interned: many articles share one input file).
     input: u32,
@@ -329,7 +334,7 @@ fn read_table(
         return Err(format!("{ARTICLES_FILE}: not the article table schema"));
     }
     read_articles_with(&path, |row| TableRow {
-        split: SPLITS.iter().position(|s| *s == row.split),
+        split: SPLITS.iter().position(|s| *s == row.split).map(|i| i as u8),
         article: key64(row.article_id.as_bytes()),
         input: strings.id(row.input),
         fingerprint: (!row.fingerprint.is_empty()).then(|| key64(row.fingerprint.as_bytes())),
