@@ -66,7 +66,9 @@ pub struct BuildArgs {
     /// Output directory; the release goes to OUT/NAME/VERSION.
     #[arg(long, default_value = "releases")]
     pub out: PathBuf,
-    /// Worker threads (default: all cores). Output bytes do not depend on it.
+    /// Worker threads (default: all cores). At 1 every stage runs in turn on one thread (one
+    /// core); above 1 reading and writing get a thread each beside the workers. Output bytes do
+    /// not depend on it.
     #[arg(long)]
     pub threads: Option<usize>,
     /// What to do with an input that cannot be read.
